@@ -1,0 +1,116 @@
+"""The input data contract (contract.yaml) as typed Python objects."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "bool": "BOOLEAN",
+    "integer": "BIGINT",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # text | date | timestamp | bool | integer | code:<codeset>
+    aliases: tuple[str, ...]
+    pii: bool = False
+
+    @property
+    def codeset(self) -> str | None:
+        return self.type.split(":", 1)[1] if self.type.startswith("code:") else None
+
+    @property
+    def sql_type(self) -> str:
+        return "VARCHAR" if self.codeset else SQL_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    key: tuple[str, ...]
+    required: bool
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def ddl(self, name: str | None = None) -> str:
+        cols = ", ".join(f"{c.name} {c.sql_type}" for c in self.columns)
+        return f"CREATE TABLE IF NOT EXISTS {name or self.name} ({cols})"
+
+
+@dataclass(frozen=True)
+class Contract:
+    tables: dict[str, Table]
+    codesets: dict[str, dict[str, str]]  # codeset -> {code: chinese label}
+    code_synonyms: dict[str, dict[str, str]]  # codeset -> {spelling: code}
+
+    def code_lookup(self, codeset: str) -> dict[str, str]:
+        """Every accepted spelling (normalised) -> code, for one codeset."""
+        out: dict[str, str] = {}
+        for code, label in self.codesets[codeset].items():
+            out[normalize_name(code)] = code
+            out[normalize_name(label)] = code
+            for part in re.split(r"[/()（）]", label):
+                if part.strip():
+                    out.setdefault(normalize_name(part), code)
+        for spelling, code in self.code_synonyms.get(codeset, {}).items():
+            out[normalize_name(spelling)] = code
+        return out
+
+    def table_for_filename(self, stem: str) -> Table | None:
+        key = normalize_name(stem)
+        for t in self.tables.values():
+            if key in (normalize_name(t.name), normalize_name(t.zh)):
+                return t
+        return None
+
+    def header_lookup(self, table: str) -> dict[str, str]:
+        """Every accepted header spelling (normalised) -> column name, for one table."""
+        out: dict[str, str] = {}
+        for c in self.tables[table].columns:
+            out[normalize_name(c.name)] = c.name
+            for a in c.aliases:
+                out[normalize_name(a)] = c.name
+        return out
+
+
+def normalize_name(s: str) -> str:
+    """Fold full-width characters, case and surrounding/inner spaces of a header or code."""
+    s = unicodedata.normalize("NFKC", str(s)).strip().lower()
+    return re.sub(r"\s+", "", s)
+
+
+@cache
+def contract() -> Contract:
+    raw = yaml.safe_load(resources.files("zfaudit").joinpath("contract.yaml").read_text("utf-8"))
+    tables = {
+        name: Table(
+            name=name,
+            zh=t["zh"],
+            key=tuple(t["key"]),
+            required=bool(t.get("required", False)),
+            columns=tuple(
+                Column(cname, c["type"], tuple(c.get("zh", [])), bool(c.get("pii", False)))
+                for cname, c in t["columns"].items()
+            ),
+        )
+        for name, t in raw["tables"].items()
+    }
+    return Contract(tables, raw["codesets"], raw.get("code_synonyms", {}))

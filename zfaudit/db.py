@@ -1,0 +1,35 @@
+"""Opening zfaudit databases and creating their tables."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .contract import contract
+from .errors import ZfauditError
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the contract tables and zfaudit's own tables if missing."""
+    for table in contract().tables.values():
+        con.execute(table.ddl())
+    con.execute(resources.files("zfaudit").joinpath("schema.sql").read_text("utf-8"))
+
+
+@contextmanager
+def connect(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection: DuckDB lets one process write a file, so never hold it long."""
+    db = Path(db)
+    if read_only and not db.exists():
+        raise ZfauditError(f"数据库不存在 / database not found: {db}")
+    con = duckdb.connect(str(db), read_only=read_only)
+    try:
+        if not read_only:
+            create_schema(con)
+        yield con
+    finally:
+        con.close()

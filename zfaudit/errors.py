@@ -1,0 +1,25 @@
+"""Domain errors: the CLI turns each into a one-line message and a non-zero exit."""
+
+
+class ZfauditError(Exception):
+    """Base class for errors a user can act on (bad input, missing data, bad options)."""
+
+
+class InputError(ZfauditError):
+    """An export file or directory cannot be read as the data contract requires."""
+
+
+class ProfileError(ZfauditError):
+    """A profile name or file is unknown or invalid."""
+
+
+class CalendarError(ZfauditError):
+    """The working-day calendar lacks a year an audit needs."""
+
+
+class PeriodError(ZfauditError):
+    """A period string cannot be parsed."""
+
+
+class AuditError(ZfauditError):
+    """An audit cannot run (no data, missing run, bad database)."""
