@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     line        BIGINT,        -- 1-based line in the file (CSV: physical line incl. header; xlsx: sheet row)
     column_name VARCHAR,       -- NULL when the reason concerns the whole row
     raw_value   VARCHAR,
+    raw_row     VARCHAR,       -- the whole raw row as JSON: nothing is lost
     reason      VARCHAR        -- bad_timestamp | bad_date | bad_bool | bad_integer | unknown_code | missing_key | duplicate_key | unreadable_row
 );
 
