@@ -67,7 +67,227 @@ def load(export_dir, db, progress):
     """
     from .loader import load as do_load
 
-    report = do_load(export_dir, db, progress=progress)
-    click.echo(report.summary_text())
-    if report.failed:
-        raise click.ClickException(report.failure_message)
+    click.echo(do_load(export_dir, db, progress=progress).summary_text())
+
+
+# ---------------------------------------------------------------- profiles, calendar, sql
+
+
+@cli.command("profiles")
+@domain_errors
+def profiles_cmd():
+    """List the shipped agency profiles (name, title, seed regulation, rules run).
+
+    Example:
+
+        zfaudit profiles
+    """
+    import pandas as pd
+
+    from .adhoc import format_table
+    from .profiles import profile_summaries
+
+    click.echo(format_table(pd.DataFrame(profile_summaries())))
+
+
+@cli.group("profile")
+def profile_group():
+    """Inspect one profile: a shipped name or a bureau's YAML file.
+
+    Example:
+
+        zfaudit profile show zhuzhou_cgzf
+    """
+
+
+@profile_group.command("show")
+@click.argument("name_or_file")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@domain_errors
+def profile_show(name_or_file, fmt):
+    """Print the resolved profile (after `extends` and validation).
+
+    Example:
+
+        zfaudit profile show my_bureau.yaml --format json
+    """
+    from .profiles import dump_profile, get_profile
+
+    click.echo(dump_profile(get_profile(name_or_file), fmt))
+
+
+@cli.group("calendar")
+def calendar_group():
+    """The working-day calendar (official holidays and 调休 make-up days).
+
+    Example:
+
+        zfaudit calendar show --db bureau.duckdb --year 2026 --month 10
+    """
+
+
+@calendar_group.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@domain_errors
+def calendar_add(file, db):
+    """Load a year's official schedule from a CSV file (docs/calendar.md); replaces that year.
+
+    Example:
+
+        zfaudit calendar add 2027.csv --db bureau.duckdb
+    """
+    from .db import connect
+    from .workdays import add_year_file
+
+    with connect(db) as con:
+        year = add_year_file(con, file)
+    click.echo(f"已载入 {year} 年工作日历 / loaded the {year} calendar from {file.name}")
+
+
+@calendar_group.command("show")
+@db_option
+@click.option("--year", type=int, required=True, help="Year, e.g. 2026.")
+@click.option("--month", type=click.IntRange(1, 12), help="Month 1–12: every day; without it, only holidays and make-up days.")
+@domain_errors
+def calendar_show(db, year, month):
+    """Show the working-day calendar of a year (its exceptions) or of a month (every day).
+
+    Example:
+
+        zfaudit calendar show --db bureau.duckdb --year 2026 --month 10
+    """
+    from .adhoc import format_table
+    from .db import connect
+    from .workdays import calendar_frame
+
+    with connect(db) as con:
+        df = calendar_frame(con, year, month, exceptions_only=month is None)
+    click.echo(format_table(df))
+
+
+@cli.command("sql")
+@click.argument("query")
+@db_option
+@click.option("--param", "params", multiple=True, help="Value for a ? placeholder, or name=value for $name (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default=None, help="Output format (default: table, or from the --out suffix).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (personal data masked).")
+@click.option("--unmasked", is_flag=True, help="With --out: do not mask personal-data columns.")
+@domain_errors
+def sql_cmd(query, db, params, fmt, out, unmasked):
+    """Run a read-only SQL query (tables: docs/schema.md); values go in as parameters.
+
+    Example:
+
+        zfaudit sql --db bureau.duckdb "SELECT rule_id, count(*) FROM findings WHERE unit_id = ? GROUP BY 1" --param U01
+    """
+    from .adhoc import export_sql, parse_params, print_result
+
+    if out:
+        file_fmt = None if fmt in (None, "table") else fmt
+        path, n, masked = export_sql(db, query, out, parse_params(params), file_fmt, unmasked)
+        note = f"（已脱敏：{', '.join(masked)}）" if masked else ""
+        click.echo(f"已写出 {n} 行到 {path}{note} / wrote {n} rows to {path}")
+    else:
+        click.echo(print_result(db, query, parse_params(params), fmt or "table"))
+
+
+@cli.command("report")
+@click.argument("kind", type=click.Choice(["quarterly", "case", "spot-check"]))
+@db_option
+@run_option
+@click.option("--period", help="Period to report, e.g. 2026Q3 or last-quarter (audited first if no run exists).")
+@click.option("--profile", help="Profile for the run (and for auditing a missing period).")
+@click.option("--unit", help="Only this unit (quarterly, spot-check).")
+@click.option("--case", "case_id", help="Case id (case report).")
+@click.option("--seed", type=int, help="Random seed of the spot check (recorded in the report).")
+@click.option("--unmasked", is_flag=True, help="Show personal data unmasked (internal use only).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing report of the same name.")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="FILE.html, or a directory for dated outputs (DIR/<period>/<kind>-<period>-<time>.html).")
+@domain_errors
+def report_cmd(kind, db, run, period, profile, unit, case_id, seed, unmasked, overwrite, out):
+    """Render a report notebook to offline HTML (the executed .ipynb is kept beside it).
+
+    Example:
+
+        zfaudit report quarterly --db bureau.duckdb --period last-quarter --out reports/
+    """
+    from .report import render_report
+
+    path = render_report(kind, db, out, run=run, period=period, profile=profile, unit=unit,
+                         case_id=case_id, seed=seed, mask_pii=not unmasked, overwrite=overwrite)
+    click.echo(str(path))
+
+
+@cli.command("audit")
+@db_option
+@click.option("--profile", required=True, help="Profile name (zfaudit profiles) or a profile YAML file.")
+@click.option("--period", required=True, help="2026Q3, 2026-07, 2026, 2026-07-01..2026-09-30 or last-quarter.")
+@click.option("--as-of", "as_of", help="Judge deadlines as of this time (default: now), e.g. '2026-11-25 10:00'.")
+@click.option("--media-store", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Mounted media store: verify originals (ZF13); without it ZF13 is not checked.")
+@click.option("--docs", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write offline GX Data Docs for the run into this directory.")
+@click.option("--fail-on", type=click.Choice(["violation"]), help="Exit 1 if the run has any (ZF) violation.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@domain_errors
+def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
+    """Audit one period under a profile; record findings and print a per-rule summary.
+
+    Example:
+
+        zfaudit audit --db bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 --fail-on violation
+    """
+    from .audit import run_audit, summary_text, violation_count
+
+    run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
+    click.echo(summary_text(db, run_id))
+    if fail_on == "violation" and violation_count(db, run_id):
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("scores")
+@db_option
+@run_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The score sheet to write (.xlsx): 单位得分, 人员, 规则, 说明.")
+@click.option("--unmasked", is_flag=True, help="Officer names unmasked (internal use only).")
+@domain_errors
+def scores_cmd(db, run, out, unmasked):
+    """Write the 评议考核 score sheet of a run: unit scores and ranks, officer counts, rules.
+
+    Example:
+
+        zfaudit scores --db bureau.duckdb --run latest --out 2026Q3-scores.xlsx
+    """
+    from .api import run as get_run
+
+    sheet = get_run(db, run).score_sheet(out, unmasked=unmasked)
+    click.echo(f"已写出评议考核表 {sheet.path}（审计批次 {sheet.run_id}，{sheet.units} 个单位，"
+               f"{sheet.officers} 名人员） / wrote the score sheet of run {sheet.run_id} to {sheet.path}")
+
+
+@cli.command("sample")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write the export into (created if missing).")
+@click.option("--cases", default=300, show_default=True, type=click.IntRange(min=1), help="Number of cases.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed (same seed, same bytes).")
+@click.option("--media-store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write a tiny file per media item here (for the integrity check, ZF13).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@domain_errors
+def sample_cmd(out, cases, seed, media_store, progress):
+    """Write a synthetic bureau export (with known, listed defects) for demos and tests.
+
+    The defects injected are listed in OUT/_injected.csv (rule, item, scope time).
+
+    Example:
+
+        zfaudit sample --out data_samples/bureau --cases 300 --seed 7 --media-store data_samples/bureau_media
+    """
+    from .sample import write_sample
+
+    counts = write_sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
+    rows = "，".join(f"{t} {n}" for t, n in counts.items() if not t.startswith("_"))
+    click.echo(f"已生成样例数据 {out}：{rows}；注入缺陷 {counts['_injected']} 项 / wrote sample export to {out}")

@@ -75,3 +75,36 @@ class Bureau:
 @pytest.fixture
 def bureau(tmp_path) -> Bureau:
     return Bureau(tmp_path / "bureau.duckdb")
+
+
+# --- rule interface (appended by the ZF08–ZF17 helper) ---------------------------------------
+
+RULE_COLUMNS = [
+    ("rule_id", "VARCHAR"), ("outcome", "VARCHAR"), ("case_id", "VARCHAR"),
+    ("step_id", "VARCHAR"), ("media_id", "VARCHAR"), ("access_id", "VARCHAR"),
+    ("officer_id", "VARCHAR"), ("unit_id", "VARCHAR"), ("due_at", "TIMESTAMP"),
+    ("observed_at", "TIMESTAMP"), ("detail", "VARCHAR"),
+]  # the fixed rule interface, in order
+
+
+@pytest.fixture
+def check_interface(bureau):
+    """check_interface(rule_id, profile): assert the rule SQL yields exactly RULE_COLUMNS."""
+
+    def check(rule_id: str, profile: str) -> None:
+        with connect(bureau.path) as con:
+            install_params(con, get_profile(profile), DEFAULT_START, DEFAULT_END, DEFAULT_AS_OF)
+            got = [(r[0], r[1]) for r in con.execute("DESCRIBE " + rule_sql(rule_id)).fetchall()]
+        assert got == RULE_COLUMNS
+
+    return check
+
+
+# --- shared per module (appended by the DQ01/DQ02/ZF01–ZF07 helper) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def module_bureau(tmp_path_factory) -> Bureau:
+    """One bureau per test module: build the fixture rows once, run them under every profile
+    (a run only rewrites the `audit` parameter tables, so runs do not disturb each other)."""
+    return Bureau(tmp_path_factory.mktemp("bureau") / "bureau.duckdb")

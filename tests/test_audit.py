@@ -1,0 +1,171 @@
+"""run_audit end to end on a hand-built bureau in a real DuckDB file (real GX runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from zfaudit.audit import parse_as_of, run_audit, summary_rows, summary_text, violation_count
+from zfaudit.db import connect
+from zfaudit.errors import AuditError, CalendarError
+
+AS_OF = "2026-10-20 10:00:00"  # + 60 days stays inside 2026 (chinesecalendar covers ≤ 2026)
+
+
+def make_bureau(path: Path) -> Path:
+    """Two units; ZF01 items in 2026Q3: S1 pass (U1), S2 violation (U1), S3 violation (U2).
+    S4 is after the period and S5 is not a FIELD stage: neither is an item."""
+    with connect(path) as con:
+        con.execute("INSERT INTO units VALUES ('U1', '一中队', NULL), ('U2', '二中队', NULL)")
+        con.execute(
+            "INSERT INTO officers VALUES ('O1', '张三', 'Z001', 'U1', '2020-01-01', '2030-12-31'), "
+            "('O2', '李四', 'Z002', 'U1', '2020-01-01', '2030-12-31'), "
+            "('O3', '王五', 'Z003', 'U2', '2020-01-01', '2030-12-31')"
+        )
+        con.execute(
+            "INSERT INTO cases (case_id, unit_id, category, procedure, opened_at) VALUES "
+            "('K1', 'U1', 'penalty', 'general', '2026-06-30 09:00:00'), "
+            "('K2', 'U2', 'coercion', 'general', '2026-07-30 09:00:00')"
+        )
+        con.execute(
+            "INSERT INTO steps (step_id, case_id, stage, started_at, ended_at) VALUES "
+            "('S1', 'K1', 'inquiry', '2026-07-01 09:00:00', '2026-07-01 10:00:00'), "
+            "('S2', 'K1', 'inspection', '2026-07-02 09:00:00', '2026-07-02 10:00:00'), "
+            "('S3', 'K2', 'seizure', '2026-08-01 09:00:00', '2026-08-01 10:00:00'), "
+            "('S4', 'K2', 'inquiry', '2026-10-02 09:00:00', '2026-10-02 10:00:00'), "
+            "('S5', 'K1', 'decision', '2026-07-20 09:00:00', '2026-07-20 09:30:00')"
+        )
+        con.execute(
+            "INSERT INTO step_officers VALUES ('S1', 'O1', true), ('S1', 'O2', true), "
+            "('S2', 'O1', true), ('S3', 'O3', true), ('S4', 'O3', true), ('S5', 'O1', true)"
+        )
+        con.execute(
+            "INSERT INTO loads (load_id, table_name, file, rows_read, rows_loaded, loaded_at) "
+            "VALUES (1, 'steps', 'steps.csv', 5, 5, '2026-10-19 08:00:00')"
+        )
+    return path
+
+
+def rules_profile(tmp_path: Path, rules: list[str], name: str = "test_bureau") -> Path:
+    """A bureau's own profile: zhuzhou_cgzf running only `rules` (DQ01/DQ02 always run)."""
+    others = ", ".join(f"ZF{i:02d}: null" for i in range(1, 18) if f"ZF{i:02d}" not in rules)
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(
+        f"extends: zhuzhou_cgzf\nname: {name}\nrules: [{', '.join(rules)}]\n"
+        f"weights: {{{others}}}\n",
+        "utf-8",
+    )
+    return p
+
+
+def zf01_profile(tmp_path: Path) -> Path:
+    return rules_profile(tmp_path, ["ZF01"])
+
+
+@pytest.fixture
+def bureau(tmp_path) -> Path:
+    return make_bureau(tmp_path / "bureau.duckdb")
+
+
+def _findings(db, run_id):
+    with connect(db, read_only=True) as con:
+        return con.execute(
+            "SELECT rule_id, outcome, case_id, step_id, unit_id, clauses FROM findings "
+            "WHERE run_id = ? ORDER BY rule_id, step_id", [run_id]
+        ).fetchall()
+
+
+def test_audit_records_findings_results_and_run(bureau, tmp_path):
+    run_id = run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    assert run_id.endswith("-test_bureau-2026Q3")
+    clause = "《行政处罚法》第四十二条; 001 第十二条"
+    assert _findings(bureau, run_id) == [
+        ("ZF01", "violation", "K1", "S2", "U1", clause),
+        ("ZF01", "violation", "K2", "S3", "U2", clause),
+    ]
+    with connect(bureau, read_only=True) as con:
+        results = con.execute(
+            "SELECT rule_id, unit_id, opportunities, passed, violations, advisories, pending, "
+            "not_checked FROM rule_results WHERE run_id = ? AND rule_id = 'ZF01' ORDER BY unit_id",
+            [run_id],
+        ).fetchall()
+        run = con.execute(
+            "SELECT profile, period_start, period_end, as_of, load_ids, media_store, gx_version "
+            "FROM audit_runs WHERE run_id = ?", [run_id]
+        ).fetchone()
+        items = con.execute("SELECT count(*) FROM audit.items_zf01").fetchone()[0]
+    assert results == [("ZF01", "U1", 2, 1, 1, 0, 0, 0), ("ZF01", "U2", 1, 0, 1, 0, 0, 0)]
+    assert run == (
+        "test_bureau", dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1),
+        dt.datetime(2026, 10, 20, 10), [1], None, "1.24.1",
+    )
+    assert items == 3
+
+
+def test_same_audit_twice_gives_identical_findings(bureau, tmp_path):
+    profile = zf01_profile(tmp_path)
+    first = run_audit(bureau, profile, "2026Q3", as_of=AS_OF, progress=False)
+    second = run_audit(bureau, profile, "2026Q3", as_of=AS_OF, progress=False)
+    assert first != second  # a second run gets its own id (suffix when the second is the same)
+    assert _findings(bureau, first) == _findings(bureau, second)
+    assert len(_findings(bureau, first)) == 2
+
+
+def test_summary_counts_and_rate(bureau, tmp_path):
+    run_id = run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    rows = {r["rule_id"]: r for r in summary_rows(bureau, run_id)}
+    assert list(rows) == ["DQ01", "DQ02", "ZF01"]
+    zf01 = rows["ZF01"]
+    assert (zf01["opportunities"], zf01["passed"], zf01["violations"]) == (3, 1, 2)
+    assert zf01["rate"] == pytest.approx(1 / 3)
+    assert violation_count(bureau, run_id) == 2
+    text = summary_text(bureau, run_id)
+    assert "ZF01" in text and "33.3%" in text and "合规率" in text
+
+
+def test_audit_is_atomic_when_recording_fails(tmp_path):
+    """A failure while recording leaves no findings, rule_results or audit_runs rows."""
+    db = tmp_path / "broken.duckdb"
+    with connect(db) as con:
+        # an incompatible audit_runs table (an extra NOT NULL column): the run's INSERT fails
+        con.execute("DROP TABLE audit_runs")
+        con.execute("CREATE TABLE audit_runs (run_id VARCHAR, extra VARCHAR NOT NULL)")
+    make_bureau(db)
+    with pytest.raises(duckdb.Error):  # the INSERT INTO audit_runs fails
+        run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    with connect(db, read_only=True) as con:
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM rule_results), "
+            "(SELECT count(*) FROM audit_runs)"
+        ).fetchone()
+    assert counts == (0, 0, 0)
+
+
+def test_missing_calendar_year_stops_the_audit(bureau, tmp_path):
+    # as_of 2026-11-25 + 60 days reaches 2027, which chinesecalendar 1.11 does not cover
+    with pytest.raises(CalendarError, match="2027"):
+        run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of="2026-11-25", progress=False)
+    with connect(bureau, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
+
+
+def test_empty_database_is_refused(tmp_path):
+    with pytest.raises(AuditError, match="nothing to audit"):
+        run_audit(tmp_path / "empty.duckdb", "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+
+
+def test_parse_as_of():
+    assert parse_as_of("2026-11-25") == dt.datetime(2026, 11, 25)
+    assert parse_as_of("2026-11-25 10:15:30.5") == dt.datetime(2026, 11, 25, 10, 15, 30)
+    assert parse_as_of(None).microsecond == 0
+    with pytest.raises(AuditError, match="as-of"):
+        parse_as_of("yesterday")
+
+
+def test_database_named_audit_is_refused(tmp_path):
+    db = make_bureau(tmp_path / "audit.duckdb")
+    with pytest.raises(AuditError, match="rename the database file audit.duckdb"):
+        run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)

@@ -1,0 +1,84 @@
+"""`zfaudit sql`: table on the terminal, files masked, parameters, read-only."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from zfaudit.cli import cli
+from zfaudit.db import connect
+
+HOSTILE = "'; DROP TABLE findings; --"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "bureau.duckdb"
+    with connect(path) as con:
+        con.execute(
+            "INSERT INTO cases (case_id, unit_id, party_name, party_id_no) VALUES "
+            "('C1', 'U1', '张三丰', '430203199001011234'), ('C2', 'U2', '李四', NULL)"
+        )
+        con.execute(
+            "INSERT INTO findings (run_id, rule_id, outcome, case_id, unit_id) VALUES "
+            "('r1', 'ZF01', 'violation', 'C1', 'U1'), ('r1', 'ZF03', 'violation', 'C1', 'U1'), "
+            "('r1', 'ZF03', 'advisory', 'C2', 'U2')"
+        )
+    return str(path)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["sql", *args])
+
+
+def test_table_output_with_param(db):
+    r = run("--db", db, "SELECT rule_id, count(*) AS n FROM findings WHERE unit_id = ? GROUP BY 1 ORDER BY 1",
+            "--param", "U1")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "rule_id  n", "-------  -", "ZF01     1", "ZF03     1", "(2 行 / rows)",
+    ]
+
+
+def test_named_param_and_hostile_value(db):
+    r = run("--db", db, "SELECT count(*) AS n FROM findings WHERE case_id = $c", "--param", f"c={HOSTILE}",
+            "--format", "csv")
+    assert r.exit_code == 0, r.output
+    assert r.output == "n\n0\n"
+    r = run("--db", db, "SELECT count(*) AS n FROM findings", "--format", "json")
+    assert json.loads(r.output) == [{"n": 3}]
+
+
+def test_terminal_is_unmasked_file_is_masked(db, tmp_path):
+    q = "SELECT case_id, party_name, party_id_no FROM cases ORDER BY 1"
+    r = run("--db", db, q)
+    assert "张三丰" in r.output  # the analyst's own screen
+    out = tmp_path / "cases.xlsx"
+    r = run("--db", db, q, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "已写出 2 行" in r.output and "已脱敏：party_name, party_id_no" in r.output
+    ws = openpyxl.load_workbook(out).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["C1", "张**", "430*************34"], ["C2", "李*", None],
+    ]
+    out2 = tmp_path / "cases.data"
+    r = run("--db", db, q, "--out", str(out2), "--format", "csv", "--unmasked")
+    assert r.exit_code == 0, r.output
+    assert "张三丰" in out2.read_text("utf-8-sig")
+
+
+def test_write_is_refused(db):
+    r = run("--db", db, "DROP TABLE findings")
+    assert r.exit_code == 1 and "只读查询" in r.output
+    r = run("--db", db, "SELECT count(*) AS n FROM findings", "--format", "csv")
+    assert r.output == "n\n3\n"
+
+
+def test_xlsx_needs_out_and_bad_suffix(db, tmp_path):
+    r = run("--db", db, "SELECT 1", "--format", "xlsx")
+    assert r.exit_code == 1 and "needs --out" in r.output
+    r = run("--db", db, "SELECT 1", "--out", str(tmp_path / "x.txt"))
+    assert r.exit_code == 1 and "unsupported export format txt" in r.output

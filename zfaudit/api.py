@@ -1,0 +1,304 @@
+"""The analyst's Python API (docs/api.md): load, audit, look at a run, ad-hoc SQL.
+
+    import zfaudit
+    zfaudit.load("data_samples/bureau", "bureau.duckdb")
+    run = zfaudit.audit("bureau.duckdb", "zhuzhou_cgzf", "2026Q3")
+    run.summary(labels="zh"); run.findings(rule="ZF04"); run.scores(); run.case("...")
+
+Every query opens the database read-only and briefly (DuckDB lets one process write a file),
+so a notebook holding a `Run` never blocks `zfaudit load` or `zfaudit audit`. User values
+(rule, unit, case id, outcome) always go in as SQL parameters. Personal data is masked unless
+`unmasked=True`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .db import connect
+from .errors import ZfauditError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from .loader import LoadReport
+    from .profiles import Profile
+    from .scores import ScoreSheet
+
+# Chinese display labels of the API's columns (labels="zh").
+LABELS_ZH = {
+    "rule_id": "规则", "title_zh": "名称", "title": "名称", "opportunities": "检查项",
+    "passed": "合规", "violations": "违规", "advisories": "提示", "pending": "待到期",
+    "not_checked": "未检查", "rate": "合规率", "weight": "权重", "outcome": "结果",
+    "case_id": "案件编号", "step_id": "环节编号", "media_id": "文件编号", "access_id": "登记编号",
+    "officer_id": "人员编号", "officer_name": "执法人员姓名", "unit_id": "单位编码",
+    "unit_name": "单位名称", "due_at": "期限", "observed_at": "实际时间", "detail": "问题描述",
+    "clauses": "依据条款", "score": "得分", "rank": "名次", "rules_scored": "计分规则数",
+    "run_id": "审计批次", "effective_weight": "有效权重", "points": "得分项", "scorable": "可计分",
+    "name": "姓名", "findings": "发现数",
+}
+OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查"}
+
+
+def _relabel(df: pd.DataFrame, labels: str | None) -> pd.DataFrame:
+    """English column names (default) or Chinese display labels."""
+    if labels in (None, "en"):
+        return df
+    if labels != "zh":
+        raise ZfauditError(f"labels 只能是 'en' 或 'zh' / labels must be 'en' or 'zh', not {labels!r}")
+    out = df.copy()
+    if "outcome" in out.columns:
+        out["outcome"] = out["outcome"].map(lambda v: OUTCOME_ZH.get(v, v))
+    if "rule_id" not in out.columns:  # rate_zf01 → ZF01 双人执法率
+        from .scores import rule_text
+
+        out = out.rename(columns={c: f"{c[5:].upper()} {rule_text(c[5:].upper())[1]}"
+                                  for c in out.columns if c.startswith("rate_")})
+    return out.rename(columns=LABELS_ZH)
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
+
+
+def _html_table(df: pd.DataFrame) -> str:
+    # escape=True: a party or unit name like <script> or =HYPERLINK() is shown, never run
+    return df.to_html(index=False, escape=True, na_rep="", classes="zf-table")
+
+
+# ---------------------------------------------------------------- module-level functions
+
+
+def load(export_dir: str | Path, db: str | Path, progress: bool | None = None) -> LoadReport:
+    """Load one export directory into `db` (one transaction); see `zfaudit load`."""
+    from .loader import load as _load
+
+    return _load(export_dir, db, progress=progress)
+
+
+def audit(
+    db: str | Path,
+    profile: str | Path | Profile,
+    period: str,
+    as_of: str | dt.datetime | None = None,
+    media_store: str | Path | None = None,
+    docs: str | Path | None = None,
+    progress: bool | None = False,
+) -> Run:
+    """Audit `period` under `profile` and return the recorded run."""
+    from .audit import run_audit
+    from .scores import create_score_views
+
+    run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
+                       progress=progress)
+    with connect(db) as con:  # the views SQL users query (docs/schema.md); idempotent
+        create_score_views(con)
+    return Run(db, run_id)
+
+
+def run(db: str | Path, run_id: str = "latest") -> Run:
+    """An audit run already recorded in `db` ('latest' = the newest)."""
+    return Run(db, run_id)
+
+
+def sql(db: str | Path, query: str, params: list | dict | None = None) -> pd.DataFrame:
+    """A read-only query; values as parameters (`?` with a list, `$name` with a dict)."""
+    from .adhoc import run_sql
+
+    return run_sql(db, query, params)
+
+
+# ---------------------------------------------------------------- one case
+
+
+@dataclass
+class Case:
+    """One case as the run saw it: `info` (dict), `steps`, `media`, `findings` (DataFrames).
+    `found` is False when the database has no such case (every frame is then empty)."""
+
+    case_id: str
+    found: bool
+    info: dict = field(default_factory=dict)
+    steps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    media: pd.DataFrame = field(default_factory=pd.DataFrame)
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def timeline(self) -> go.Figure:
+        """The case timeline (steps, media segments, late uploads, gaps) as a plotly figure."""
+        from .report_charts import case_timeline
+
+        if not self.found:
+            raise ZfauditError(f"找不到案件 / case not found: {self.case_id}")
+        return case_timeline({"steps": self.steps, "media": self.media, "gaps": self.gaps})
+
+    def _repr_html_(self) -> str:
+        if not self.found:
+            return f"<p>找不到案件 / case not found: {html.escape(str(self.case_id))}</p>"
+        head = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(self.info.get(c, '')))}</td></tr>"
+            for c, k in (("case_id", "案件编号"), ("unit_name", "承办单位"), ("category", "执法类别"),
+                         ("procedure", "程序类型"), ("party_name", "当事人"),
+                         ("opened_at", "立案时间"), ("concluded_at", "结案时间"),
+                         ("archived_at", "归档时间"))
+        )
+        steps = self.steps.drop(columns=["officer_ids"], errors="ignore")
+        return (f"<h4>案件 {html.escape(self.case_id)}</h4><table>{head}</table>"
+                f"<h5>执法环节（{len(steps)}）</h5>{_html_table(steps)}"
+                f"<h5>音像记录（{len(self.media)}）</h5>{_html_table(self.media)}"
+                f"<h5>审计发现（{len(self.findings)}）</h5>{_html_table(self.findings)}")
+
+
+# ---------------------------------------------------------------- one run
+
+
+class Run:
+    """A recorded audit run. Each method opens the database read-only for one query."""
+
+    def __init__(self, db: str | Path, run_id: str = "latest"):
+        from .scores import run_row
+
+        self.db = Path(db)
+        with connect(self.db, read_only=True) as con:
+            self._row = run_row(con, run_id)
+        self.run_id: str = self._row["run_id"]
+        self.profile: str = self._row["profile"]
+        self.period_start: dt.datetime = pd.Timestamp(self._row["period_start"]).to_pydatetime()
+        self.period_end: dt.datetime = pd.Timestamp(self._row["period_end"]).to_pydatetime()
+        self.as_of: dt.datetime = pd.Timestamp(self._row["as_of"]).to_pydatetime()
+
+    @property
+    def period(self) -> str:
+        """'2026Q3', '2026-07', … or 'start~end'."""
+        from .report_queries import period_label
+
+        return period_label(self.period_start, self.period_end)
+
+    def __repr__(self) -> str:
+        return f"Run({self.run_id!r}, profile={self.profile!r}, period={self.period!r}, db={str(self.db)!r})"
+
+    def summary(self, labels: str | None = None) -> pd.DataFrame:
+        """Per rule (DQ first, then the profile's rules): counts, compliance rate and weight."""
+        from .audit import summary_rows
+        from .scores import profile_rules
+
+        df = pd.DataFrame(summary_rows(self.db, self.run_id))
+        weights = profile_rules(self._row)[1]
+        df["weight"] = [weights.get(r) for r in df.rule_id]  # None for DQ (not scored)
+        return _relabel(df, labels)
+
+    def findings(
+        self,
+        rule: str | None = None,
+        unit: str | None = None,
+        outcome: str | list[str] | None = "violation",
+        unmasked: bool = False,
+        labels: str | None = None,
+    ) -> pd.DataFrame:
+        """Findings of the run, filtered by rule, unit id and outcome (None = every outcome).
+        Officer names and names inside `detail` are masked unless `unmasked`."""
+        outcomes = [outcome] if isinstance(outcome, str) else (list(outcome) if outcome else None)
+        with connect(self.db, read_only=True) as con:
+            df = con.execute(
+                """
+                SELECT f.rule_id, f.outcome, f.case_id, f.step_id, f.media_id, f.access_id,
+                       f.officer_id, o.name AS officer_name, f.unit_id, un.unit_name,
+                       f.due_at, f.observed_at, f.detail, f.clauses
+                FROM findings f
+                LEFT JOIN officers o ON o.officer_id = f.officer_id
+                LEFT JOIN units un ON un.unit_id = f.unit_id
+                WHERE f.run_id = $run
+                  AND (CAST($rule AS VARCHAR) IS NULL OR f.rule_id = upper(CAST($rule AS VARCHAR)))
+                  AND (CAST($unit AS VARCHAR) IS NULL OR f.unit_id = CAST($unit AS VARCHAR))
+                  AND (CAST($outcomes AS VARCHAR[]) IS NULL
+                       OR list_contains(CAST($outcomes AS VARCHAR[]), f.outcome))
+                ORDER BY f.rule_id, f.unit_id, f.case_id, f.step_id, f.media_id, f.access_id,
+                         f.officer_id
+                """,
+                {"run": self.run_id, "rule": rule, "unit": unit, "outcomes": outcomes},
+            ).df()
+            if not unmasked and len(df):
+                # names a detail may quote: every officer, and the parties of these cases only
+                # (a bureau has few officers but may have 10^5 parties)
+                people = [v for (v,) in con.execute(
+                    """SELECT DISTINCT trim(v) FROM (
+                           SELECT name AS v FROM officers
+                           UNION ALL SELECT party_name FROM cases WHERE list_contains($ids, case_id)
+                           UNION ALL SELECT party_id_no FROM cases WHERE list_contains($ids, case_id))
+                       WHERE length(trim(v)) >= 2""",
+                    {"ids": sorted(set(df.case_id.dropna()))},
+                ).fetchall()]
+        if not unmasked and len(df):
+            from .masking import mask_name
+            from .report_queries import Scrubber
+
+            df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name],
+                                           index=df.index, dtype=object)
+            scrub = Scrubber(sorted(people, key=len, reverse=True))  # longest name first
+            df["detail"] = pd.Series([scrub(v) for v in df.detail], index=df.index, dtype=object)
+        return _relabel(df, labels)
+
+    def scores(self, labels: str | None = None) -> pd.DataFrame:
+        """评议考核 per unit: score out of 100, rank (ties share), rate per rule of the profile."""
+        from .scores import profile_rules, unit_scores
+
+        with connect(self.db, read_only=True) as con:
+            df = unit_scores(con, self.run_id, profile_rules(self._row)[0])
+        return _relabel(df.drop(columns=["run_id"]), labels)
+
+    def score_items(self, labels: str | None = None) -> pd.DataFrame:
+        """The score's parts: per unit and rule, weight, effective weight, rate and points."""
+        from .scores import score_items
+
+        with connect(self.db, read_only=True) as con:
+            df = score_items(con, self.run_id)
+        return _relabel(df.drop(columns=["run_id"]), labels)
+
+    def officers(self, unmasked: bool = False, labels: str | None = None) -> pd.DataFrame:
+        """Findings per officer, rule and outcome (long form); names masked unless `unmasked`."""
+        from .masking import mask_name
+        from .scores import officer_counts
+
+        with connect(self.db, read_only=True) as con:
+            df = officer_counts(con, self.run_id)
+        if not unmasked:
+            df["name"] = pd.Series([mask_name(v) for v in df.name], index=df.index, dtype=object)
+        return _relabel(df, labels)
+
+    def case(self, case_id: str, unmasked: bool = False) -> Case:
+        """The case's steps (with officers), media, findings and recording gaps."""
+        from .errors import AuditError
+        from .report_queries import case_findings, case_timeline
+
+        try:
+            tl = case_timeline(self.db, self._row, case_id, mask_pii=not unmasked)
+        except AuditError:  # no such case: an empty answer, like a query with no rows
+            return Case(str(case_id), found=False)
+        return Case(str(case_id), True, tl["case"], tl["steps"], tl["media"],
+                    case_findings(self.db, self._row, case_id, mask_pii=not unmasked), tl["gaps"])
+
+    def report(self, kind: str, out: str | Path, **params: Any) -> Path:
+        """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML."""
+        from .report import render_report
+
+        return render_report(kind, self.db, out, run=self.run_id, **params)
+
+    def score_sheet(self, out: str | Path, unmasked: bool = False) -> ScoreSheet:
+        """Write the 评议考核 xlsx (单位得分, 人员, 规则, 说明) of this run."""
+        from .scores import write_score_sheet
+
+        return write_score_sheet(self.db, out, self.run_id, unmasked)
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        s["rate"] = s["rate"].map(_pct)
+        s = _relabel(s, "zh")
+        meta = (f"审计批次 {html.escape(self.run_id)} · 配置 {html.escape(self.profile)} · "
+                f"期间 {html.escape(self.period)} · 期限判断时点 {self.as_of:%Y-%m-%d %H:%M}")
+        return f"<p><b>{meta}</b></p>{_html_table(s)}"

@@ -1,0 +1,383 @@
+"""`zfaudit load`: one export directory into the database, as one transaction.
+
+Per table file: read every column as text (readers.py), type it in SQL (typing_sql.py) into a
+temp staging table, send bad cells / missing or duplicate keys / reader rejects to `quarantine`,
+then delete-then-insert the good rows by key (a newer snapshot replaces older rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import typing_sql as T
+from .contract import Table, contract, normalize_name
+from .db import connect
+from .errors import CalendarError, InputError
+from .readers import FORMATS, RawSource, file_digest, finish_csv, line_sql, open_source
+from .workdays import ensure_years
+
+MEMORY_LIMIT = "3GB"
+
+
+@dataclass
+class TableStats:
+    table: str
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_replaced: int = 0
+    rows_quarantined: int = 0
+    skipped_unchanged: bool = False
+    sha256: str = ""
+    size_bytes: int = 0
+    encoding: str | None = None
+
+
+@dataclass
+class LoadReport:
+    """What one `load` call did. load_id is None when every file was already loaded."""
+
+    load_id: int | None
+    db: str
+    tables: list[TableStats] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(t) for t in self.tables])
+
+    def summary_text(self) -> str:
+        head = f"{'表 / table':<22}{'读取 read':>12}{'新增 loaded':>14}{'替换 replaced':>16}{'隔离 quarantined':>19}"
+        lines = [
+            f"导入批次 / load id: {self.load_id if self.load_id is not None else '-（无变化 / nothing changed）'}",
+            head,
+        ]
+        for t in self.tables:
+            if t.skipped_unchanged:
+                lines.append(f"{t.table:<22}{'未变化，跳过 / unchanged, skipped':>40}")
+            else:
+                lines.append(
+                    f"{t.table:<22}{t.rows_read:>12,}{t.rows_loaded:>14,}{t.rows_replaced:>16,}"
+                    f"{t.rows_quarantined:>19,}"
+                )
+        if any(t.rows_quarantined for t in self.tables):
+            lines.append(
+                "有行被隔离，见 quarantine 表 / rows were quarantined: "
+                f"SELECT * FROM quarantine WHERE load_id = {self.load_id}"
+            )
+        lines += [f"注意 / warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def load(export_dir: str | Path, db: str | Path, progress: bool | None = None) -> LoadReport:
+    """Load one export directory into `db` in one transaction; see docs/decisions.md (Loader)."""
+    export_dir, db = Path(export_dir), Path(db)
+    plan, warnings = plan_files(export_dir)
+    existed = db.exists()
+    try:
+        with connect(db) as con:
+            report = _load(con, plan, db, progress)
+            report.warnings[:0] = warnings
+            report.warnings += _ensure_calendar(con)
+    except BaseException:
+        if not existed:  # a failed first load leaves no database behind
+            for p in (db, db.with_name(db.name + ".wal")):
+                p.unlink(missing_ok=True)
+        raise
+    return report
+
+
+def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
+    """Which file holds which contract table; unknown files are reported, not read."""
+    if not export_dir.is_dir():
+        raise InputError(f"导出目录不存在 / export directory not found: {export_dir}")
+    c = contract()
+    plan: dict[str, Path] = {}
+    warnings: list[str] = []
+    for p in sorted(export_dir.iterdir()):
+        if p.name.startswith((".", "~$")) or not p.is_file():
+            continue
+        table = c.table_for_filename(p.stem) if p.suffix.lower() in FORMATS else None
+        if table is None:
+            warnings.append(f"未识别的文件已忽略 / unknown file ignored: {p.name}")
+            continue
+        if table.name in plan:
+            raise InputError(
+                f"同一张表有两个文件 / two files for table {table.name}: "
+                f"{plan[table.name].name}, {p.name}"
+            )
+        plan[table.name] = p
+    if not plan:
+        raise InputError(
+            f"目录中没有任何数据契约规定的文件 / no contract table file in {export_dir} "
+            f"(expected e.g. cases.csv, 案件.xlsx; see docs/DATA_CONTRACT)"
+        )
+    # contract order, so parents (units, officers) come before children in the report
+    return {t: plan[t] for t in c.tables if t in plan}, warnings
+
+
+def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress) -> LoadReport:
+    loaded_before = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM loads").fetchall()}
+    missing = [
+        t.name
+        for t in contract().tables.values()
+        if t.required and t.name not in plan and t.name not in loaded_before
+    ]
+    if missing:
+        names = ", ".join(f"{m} ({contract().tables[m].zh})" for m in missing)
+        raise InputError(f"缺少必需的表 / required table file missing: {names}")
+    show = sys.stderr.isatty() if progress is None else progress
+    report = LoadReport(None, str(db))
+    # A whole file is staged in temp tables; a memory cap makes DuckDB spill them to disk
+    # instead of growing (10M media rows stay under ~3 GB RSS). Below the default 80% of RAM.
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=2 * len(plan), desc="导入 / load", unit="step", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="zfaudit-load-") as tmp:
+        # Phase 1 reads and types every file into temp tables (not database content, and
+        # outside a transaction so that their rowids are final); a bad file stops here.
+        staged = []
+        for i, (table, path) in enumerate(plan.items()):
+            if bar is not None:
+                bar.set_postfix_str(path.name)
+            staged.append(
+                _stage(con, contract().tables[table], path, f"t{i}", Path(tmp), report.warnings)
+            )
+            if bar is not None:
+                bar.update(1)
+        # Phase 2 writes everything in ONE transaction.
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for st in staged:
+                if not st.stats.skipped_unchanged:
+                    _write(con, load_id, st)
+                    # temp tables hold a whole file: free them as soon as it is written
+                    con.execute(f"DROP TABLE IF EXISTS {st.stg}")
+                report.tables.append(st.stats)
+                if bar is not None:
+                    bar.update(1)
+            if all(t.skipped_unchanged for t in report.tables):
+                con.execute("ROLLBACK")
+            else:
+                report.load_id = load_id
+                con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return report
+
+
+@dataclass
+class _Staged:
+    stats: TableStats
+    table: Table
+    src: RawSource | None = None
+    stg: str = ""
+    bad: str = ""
+    cols: dict[str, list[int]] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    n_bad_rows: int = 0
+    n_stg: int = 0
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    path: Path,
+    tag: str,
+    tmp: Path,
+    warnings: list[str],
+) -> _Staged:
+    """Read one file into a typed temp table and list its bad rows (no database writes)."""
+    sha, size, lines = file_digest(path)
+    stats = TableStats(table.name, str(path), sha256=sha, size_bytes=size)
+    seen = con.execute(
+        "SELECT count(*) FROM loads WHERE table_name = ? AND sha256 = ?", [table.name, sha]
+    ).fetchall()[0][0]
+    if seen:
+        stats.skipped_unchanged = True
+        return _Staged(stats, table)
+    src = open_source(con, path, tag, tmp, (table.name, table.zh), lines)
+    stats.encoding = src.encoding
+    cols = _map_headers(table, src, warnings)
+    stg = f"stg_{tag}"
+    v = {c: _value_expr(idx) for c, idx in cols.items()}  # cleaned text per contract column
+    typed = [c for c in cols if table.column(c).type != "text"]
+    # One pass: read (all text), type, and clean the key into a temp table whose rowid is the
+    # file order. Raw cells stay too: quarantine's raw_row shows them as they were.
+    inner = ", ".join([*(f"{v[c]} AS v_{c}" for c in typed), *(f"{v[k]} AS k_{k}" for k in table.key)])
+    outer = "".join(f", {T.typed(table.column(c), f'v_{c}')} AS t_{c}" for c in typed)
+    exclude = f" EXCLUDE ({', '.join(f'v_{c}' for c in typed)})" if typed else ""
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {stg} AS SELECT *{exclude}{outer} "
+            f"FROM (SELECT *, {inner} FROM {src.relation})"
+        )
+    except duckdb.Error as e:
+        raise InputError(f"无法读取 / cannot read {path.name}: {e}") from e
+    n_stg = con.execute(f"SELECT count(*) FROM {stg}").fetchall()[0][0]
+    if src.fmt == "csv":
+        finish_csv(con, src, n_stg)
+
+    # --- bad rows: one row per bad cell (untypable, missing key, duplicate key)
+    # One scan picks candidate rows (cheap tests); the exact checks then run on those few.
+    raw_any = {c: " OR ".join(f"r{i} IS NOT NULL" for i in cols[c]) for c in typed}
+    cond = [f"(t_{c} IS NULL AND ({raw_any[c]}))" for c in typed]
+    cond += [f"k_{k} IS NULL" for k in table.key]
+    cand = f"cand_{tag}"
+    con.execute(f"CREATE TEMP TABLE {cand} AS SELECT rowid AS rid, * FROM {stg} WHERE {' OR '.join(cond)}")
+    parts = [
+        f"SELECT rid, {T.lit(c)} AS column_name, {v[c]} AS raw_value, "
+        f"{T.lit(T.reason(table.column(c)))} AS reason FROM {cand} "
+        f"WHERE t_{c} IS NULL AND {v[c]} IS NOT NULL"
+        for c in typed
+    ]
+    parts += [
+        f"SELECT rid, {T.lit(k)} AS column_name, NULL AS raw_value, 'missing_key' AS reason "
+        f"FROM {cand} WHERE k_{k} IS NULL"
+        for k in table.key
+    ]
+    knames = ", ".join(f"k_{k}" for k in table.key)
+    knn = " AND ".join(f"k_{k} IS NOT NULL" for k in table.key)
+    dups = f"dup_{tag}"
+    con.execute(
+        f"CREATE TEMP TABLE {dups} AS SELECT {knames}, min(rowid) AS first FROM {stg} "
+        f"WHERE {knn} GROUP BY ALL HAVING count(*) > 1"
+    )
+    if con.execute(f"SELECT count(*) FROM {dups}").fetchall()[0][0]:
+        # a key seen again: the first row (lowest ordinal = earliest line) loads, later ones not
+        kjoin = " AND ".join(f"s.k_{k} = d.k_{k}" for k in table.key)
+        kval = " || ',' || ".join(f"s.k_{k}" for k in table.key)
+        parts.append(
+            f"SELECT s.rowid AS rid, {T.lit(','.join(table.key))} AS column_name, {kval} AS raw_value, "
+            f"'duplicate_key' AS reason FROM {stg} s JOIN {dups} d ON {kjoin} WHERE s.rowid > d.first"
+        )
+    bad = f"bad_{tag}"
+    con.execute(f"CREATE TEMP TABLE {bad}_0 AS {' UNION ALL '.join(parts)}")
+    lines_rel = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", stg)
+    con.execute(
+        f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_rel}) l USING (rid)"
+    )
+    n_bad_rows = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}").fetchall()[0][0]
+    for name in (cand, dups, f"{bad}_0"):
+        con.execute(f"DROP TABLE {name}")
+    return _Staged(stats, table, src, stg, bad, cols, v, n_bad_rows, n_stg)
+
+
+def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
+    """Quarantine, replace and insert one staged table (inside the load's transaction)."""
+    table, src, stg, bad, cols, v, stats = st.table, st.src, st.stg, st.bad, st.cols, st.values, st.stats
+    path = src.path
+    raw_row = "json_object(" + ", ".join(
+        f"{T.lit(h)}, r{i}" for i, h in enumerate(src.headers)
+    ) + ")"
+    con.execute(
+        f"INSERT INTO quarantine SELECT ?, ?, ?, b.line, b.column_name, b.raw_value, "
+        f"{raw_row}, b.reason FROM {bad} b JOIN {stg} s ON s.rowid = b.rid ORDER BY b.line, b.column_name",
+        [load_id, table.name, str(path)],
+    )
+    if src.reject_rows:
+        con.execute(
+            f"INSERT INTO quarantine SELECT ?, ?, ?, line, NULL, NULL, "
+            f"json_object('raw_line', csv_line, 'error', message), 'unreadable_row' "
+            f"FROM {src.reject_rows} ORDER BY line",
+            [load_id, table.name, str(path)],
+        )
+    n_bad_rows, n_stg = st.n_bad_rows, st.n_stg
+
+    # --- snapshot replace: delete rows whose key arrives again, then insert the good rows
+    good = f"(SELECT * FROM {stg} WHERE rowid NOT IN (SELECT rid FROM {bad}))" if n_bad_rows else stg
+    has_rows = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table.name} LIMIT 1)").fetchall()[0][0]
+    replaced = 0
+    if has_rows:
+        match = " AND ".join(f"{table.name}.{k} = n.{k}" for k in table.key)
+        replaced = con.execute(
+            f"DELETE FROM {table.name} USING (SELECT DISTINCT {', '.join(f'k_{k} AS {k}' for k in table.key)} "
+            f"FROM {good}) n WHERE {match}"
+        ).fetchall()[0][0]
+    select = ", ".join(
+        f"k_{c}" if c in table.key else v[c] if table.column(c).type == "text" else f"t_{c}"
+        for c in cols
+    )
+    inserted = con.execute(
+        f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {select} FROM {good}"
+    ).fetchall()[0][0]
+
+    stats.rows_read = n_stg + src.rejects
+    stats.rows_replaced = replaced
+    stats.rows_loaded = inserted - replaced
+    stats.rows_quarantined = n_bad_rows + src.rejects
+    # nothing is silently dropped (checked even under python -O, hence no bare assert)
+    if stats.rows_read != stats.rows_loaded + stats.rows_replaced + stats.rows_quarantined:
+        raise AssertionError(f"row accounting broken for {path.name}: {stats}")
+    con.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, table.name, str(path), stats.sha256, stats.size_bytes, stats.rows_read, stats.rows_loaded,
+         stats.rows_replaced, stats.rows_quarantined, dt.datetime.now().replace(microsecond=0)],
+    )
+
+
+def _map_headers(table: Table, src: RawSource, warnings: list[str]) -> dict[str, list[int]]:
+    """Contract column -> indexes of file columns holding it (several aliases may co-exist)."""
+    lookup = contract().header_lookup(table.name)
+    cols: dict[str, list[int]] = {}
+    unknown = []
+    for i, h in enumerate(src.headers):
+        name = lookup.get(normalize_name(h))
+        if name is None:
+            unknown.append(h)
+        else:
+            cols.setdefault(name, []).append(i)
+    if unknown:
+        warnings.append(
+            f"{src.path.name}: 未识别的列已忽略 / unknown columns ignored: {', '.join(unknown)}"
+        )
+    for c, idx in cols.items():
+        if len(idx) > 1:
+            warnings.append(
+                f"{src.path.name}: 列 {c} 有多个别名列，取第一个非空值 / several columns for {c} "
+                f"({', '.join(src.headers[i] for i in idx)}): first non-empty value used"
+            )
+    missing_keys = [k for k in table.key if k not in cols]
+    if missing_keys:
+        raise InputError(
+            f"{src.path.name}: 缺少关键列 / key column missing: {', '.join(missing_keys)} "
+            f"(表 {table.name} {table.zh}; 表头 headers: {', '.join(src.headers)})"
+        )
+    # contract column order
+    return {c: cols[c] for c in table.column_names if c in cols}
+
+
+def _value_expr(idx: list[int]) -> str:
+    parts = [T.clean(f"r{i}") for i in idx]
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+def _ensure_calendar(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Calendar years the data spans; a missing year is a warning here (audits stop on it)."""
+    lo, hi = con.execute(
+        "SELECT min(y), max(y) FROM (SELECT year(opened_at) y FROM cases UNION ALL "
+        "SELECT year(started_at) FROM steps UNION ALL SELECT year(recorded_end) FROM media)"
+    ).fetchall()[0]
+    if lo is None:
+        return []
+    warnings = []
+    for year in range(lo, hi + 1):
+        try:
+            ensure_years(con, [year])
+        except CalendarError as e:
+            warnings.append(str(e))
+    return warnings

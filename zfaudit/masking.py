@@ -1,0 +1,96 @@
+"""Masking personal data (names, ID numbers) for reports and exports.
+
+    mask_name("张三丰")                → "张**"
+    mask_name("株洲市某某餐饮有限公司")  → "株洲***"
+    mask_id("430203199001011234")     → "430*************34"
+
+Which columns are personal data comes from the contract (`pii: true` in contract.yaml): their
+English names and their Chinese header aliases, so a frame relabelled for display is still caught.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+import pandas as pd
+
+from .contract import contract
+
+# Words that make a party an organisation, not a person: keep two characters of those.
+ORG_MARKERS = (
+    "公司", "厂", "店", "行", "中心", "合作社", "集团", "商贸", "经营部", "门市", "超市", "酒店",
+    "宾馆", "餐厅", "饭店", "工作室", "医院", "诊所", "学校", "幼儿园", "协会", "委员会",
+    "有限", "股份", "个体", "市场", "农场", "养殖", "加工", "局", "所", "站", "部", "馆", "院",
+)
+# Personal-data columns that are identity numbers rather than names.
+ID_COLUMN = re.compile(r"(^|_)id_no$|证件号|信用代码|身份证")
+# Extra column names reports use for people, beyond the contract's own.
+EXTRA_PII = ("officer_name", "party", "执法人员姓名", "承办人", "当事人姓名")
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA or v is pd.NaT
+
+
+def is_organisation(s: str) -> bool:
+    """A party name that reads like a company or body (or is too long for a personal name).
+
+    Errs toward "person" (the stronger mask): 3 characters or fewer, or a name with the
+    middle dot of transliterated names (买买提·艾力), is always a person."""
+    if "·" in s or "•" in s:
+        return False
+    core = re.sub(r"\s", "", s)
+    if len(core) <= 3:
+        return False
+    return any(m in core for m in ORG_MARKERS) or (
+        len(core) > 4 and bool(re.search(r"[\u4e00-\u9fff]", core))
+    )
+
+
+def mask_name(s: object) -> object:
+    """张三丰 → 张**; organisations keep their first 2 characters + ***. Blank stays blank."""
+    if _blank(s):
+        return s
+    s = str(s).strip()
+    if not s:
+        return s
+    if is_organisation(s):
+        return s[:2] + "***"
+    return s[0] + "*" * max(len(s) - 1, 1)
+
+
+def mask_id(s: object) -> object:
+    """Keep the first 3 and last 2 characters of an ID number; shorter ones are all starred."""
+    if _blank(s):
+        return s
+    s = str(s).strip()
+    if not s:
+        return s
+    if len(s) <= 5:
+        return "*" * len(s)  # keeping 3 + 2 would show all of it
+    return s[:3] + "*" * (len(s) - 5) + s[-2:]
+
+
+@cache
+def pii_columns() -> frozenset[str]:
+    """Column names (English and Chinese aliases) that hold personal data."""
+    names: set[str] = set(EXTRA_PII)
+    for table in contract().tables.values():
+        for col in table.columns:
+            if col.pii:
+                names.add(col.name)
+                names.update(col.aliases)
+    return frozenset(names)
+
+
+def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A copy of `df` with personal-data columns masked (default: those named in the contract)."""
+    cols = [c for c in df.columns if c in (set(columns) if columns is not None else pii_columns())]
+    out = df.copy()
+    for c in cols:
+        fn = mask_id if ID_COLUMN.search(str(c)) else mask_name
+        # built as an object Series so a NULL stays None (Series.map would turn it into NaN)
+        out[c] = pd.Series([fn(v) for v in out[c]], index=out.index, dtype=object)
+    return out

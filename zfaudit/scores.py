@@ -1,0 +1,352 @@
+"""The 评议考核 score sheet: RULES.md "Evaluation and assessment", as SQL views and an xlsx.
+
+Per run and unit, each ZF rule with scorable opportunities (passed + violations > 0) scores
+`effective_weight × rate`, rate = passed / (passed + violations). The profile's weights (from
+audit_runs.profile_json, so a run is scored as it was audited) of the rules without scorable
+opportunities are spread proportionally over the others: effective_weight = 100 × weight / Σ
+weights of the unit's scorable rules, so the total is out of 100. DQ01/DQ02 are not scored.
+
+Views (docs/schema.md): `score_items` (long: one row per run, unit, rule), `scores` (one row per
+run and unit: score, rank, one rate column per rule) and `officer_findings` (findings counted
+per officer: a step finding for every officer on the step, a media finding for the holder).
+The same SQL is inlined as CTEs when reading, so a read-only connection works on a database
+audited before the views existed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .db import connect
+
+# The catalogue's rule ids (RULES.md; stable): one rate column per rule in `scores`.
+ZF_RULES = tuple(f"ZF{i:02d}" for i in range(1, 18))
+
+SCORE_ITEMS_SQL = """
+WITH rr AS (
+    SELECT run_id, unit_id, rule_id, sum(opportunities) AS opportunities,
+           sum(passed) AS passed, sum(violations) AS violations
+    FROM rule_results
+    WHERE rule_id NOT LIKE 'DQ%'   -- data quality is reported apart, never scored
+    GROUP BY run_id, unit_id, rule_id
+), w AS (
+    SELECT rr.*,
+           -- a rule the profile does not weight (or weights null) scores nothing
+           coalesce(TRY_CAST(json_extract_string(ar.profile_json, '$.weights.' || rr.rule_id)
+                             AS DOUBLE), 0) AS weight,
+           rr.passed + rr.violations > 0 AS scorable
+    FROM rr JOIN audit_runs ar USING (run_id)
+), s AS (
+    SELECT *, sum(CASE WHEN scorable THEN weight ELSE 0 END)
+                  OVER (PARTITION BY run_id, unit_id) AS scorable_weight
+    FROM w
+)
+SELECT run_id, unit_id, rule_id,
+       CAST(opportunities AS BIGINT) AS opportunities, CAST(passed AS BIGINT) AS passed,
+       CAST(violations AS BIGINT) AS violations, weight, scorable,
+       CASE WHEN scorable AND scorable_weight > 0 THEN 100 * weight / scorable_weight ELSE 0 END
+           AS effective_weight,
+       CASE WHEN scorable THEN passed / (passed + violations) END AS rate,
+       CASE WHEN scorable AND scorable_weight > 0
+            THEN 100 * weight / scorable_weight * passed / (passed + violations) ELSE 0 END
+           AS points
+FROM s
+"""
+
+_RATE_COLS = ",\n       ".join(
+    f"max(rate) FILTER (WHERE rule_id = '{r}') AS rate_{r.lower()}" for r in ZF_RULES
+)
+
+SCORES_SQL = f"""
+WITH u AS (
+    SELECT run_id, unit_id,
+           round(sum(points), 2) AS score,
+           CAST(count(*) FILTER (WHERE effective_weight > 0) AS INTEGER) AS rules_scored,
+       {_RATE_COLS}
+    FROM score_items
+    WHERE unit_id IS NOT NULL   -- items of no known unit are listed in score_items, not ranked
+    GROUP BY run_id, unit_id
+    HAVING count(*) FILTER (WHERE effective_weight > 0) > 0   -- nothing to score: no score
+)
+SELECT u.run_id, u.unit_id, un.unit_name, u.score,
+       -- ranked on the 2-decimal score shown, so equal scores share a rank (1, 1, 3)
+       CAST(rank() OVER (PARTITION BY u.run_id ORDER BY u.score DESC) AS INTEGER) AS rank,
+       u.rules_scored, {", ".join(f"u.rate_{r.lower()}" for r in ZF_RULES)}
+FROM u LEFT JOIN units un USING (unit_id)
+"""
+
+
+@cache
+def _known_rules() -> dict:
+    from .engine import discover_rules
+
+    return discover_rules()
+
+
+def step_rules() -> tuple[str, ...]:
+    """Rules whose item is one step (item_key [step_id]): their findings go to every officer on
+    the step. Read from zfaudit/rules/<id>.yaml, so a new step rule is picked up."""
+    return tuple(sorted(
+        r.rule_id for r in _known_rules().values()
+        if list(r.item_key or []) == ["step_id"] and not r.rule_id.startswith("DQ")
+    ))
+
+
+def rule_text(rule_id: str) -> tuple[str, str]:
+    """(title_zh, rate_label_zh) from zfaudit/rules/<id>.yaml, else the report's built-in text."""
+    from .report_queries import rule_text as fallback
+
+    rule = _known_rules().get(rule_id.lower())
+    if rule is None or "title_zh" not in rule.meta:
+        return fallback(rule_id.upper())
+    return rule.title_zh, str(rule.meta.get("rate_label_zh") or fallback(rule_id.upper())[1])
+
+
+def officer_findings_sql() -> str:
+    """Findings per (run, officer, rule, outcome). findings.officer_id is the holder of the
+    device for media rules and the officer for ZF02; step rules are spread over step_officers.
+    Case and access rules (ZF05, ZF12, ZF14, ZF17) belong to no officer."""
+    steps = ", ".join(f"'{r}'" for r in step_rules()) or "NULL"
+    return f"""
+SELECT run_id, officer_id, rule_id, outcome, CAST(count(*) AS BIGINT) AS findings
+FROM (
+    SELECT run_id, rule_id, outcome, officer_id FROM findings
+    WHERE officer_id IS NOT NULL AND rule_id NOT LIKE 'DQ%'
+    UNION ALL
+    SELECT f.run_id, f.rule_id, f.outcome, so.officer_id
+    FROM findings f JOIN (SELECT DISTINCT step_id, officer_id FROM step_officers) so
+         ON so.step_id = f.step_id
+    WHERE f.officer_id IS NULL AND f.rule_id IN ({steps})
+)
+GROUP BY run_id, officer_id, rule_id, outcome
+"""
+
+
+def create_score_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or replace the views score_items, scores and officer_findings (idempotent)."""
+    con.execute(f"CREATE OR REPLACE VIEW score_items AS {SCORE_ITEMS_SQL}")
+    con.execute(f"CREATE OR REPLACE VIEW scores AS {SCORES_SQL}")
+    con.execute(f"CREATE OR REPLACE VIEW officer_findings AS {officer_findings_sql()}")
+
+
+def _with(sql: str) -> str:
+    # the view definitions as CTEs: they shadow any stored (possibly older) view of the name
+    return (f"WITH score_items AS ({SCORE_ITEMS_SQL}), scores AS ({SCORES_SQL}), "
+            f"officer_findings AS ({officer_findings_sql()}) {sql}")
+
+
+def score_items(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """Long form: one row per unit and ZF rule of the run, with weight, rate and points."""
+    return con.execute(
+        _with("SELECT * FROM score_items WHERE run_id = ? ORDER BY unit_id, rule_id"), [run_id]
+    ).df()
+
+
+def unit_scores(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[str] | None = None
+                ) -> pd.DataFrame:
+    """One row per scored unit: score, rank, rules scored, and rate_<rule> for `rules`
+    (default: every rule column)."""
+    df = con.execute(
+        _with("SELECT * FROM scores WHERE run_id = ? ORDER BY rank, unit_id"), [run_id]
+    ).df()
+    if rules is not None:
+        keep = {f"rate_{r.lower()}" for r in rules}
+        df = df.drop(columns=[c for c in df.columns if c.startswith("rate_") and c not in keep])
+    return df
+
+
+def officer_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """Long form: (officer_id, name, unit_id, unit_name, rule_id, outcome, findings)."""
+    return con.execute(
+        _with("""
+        SELECT f.officer_id, o.name, o.unit_id, un.unit_name, f.rule_id, f.outcome, f.findings
+        FROM officer_findings f LEFT JOIN officers o USING (officer_id)
+        LEFT JOIN units un ON un.unit_id = o.unit_id
+        WHERE f.run_id = ? ORDER BY f.officer_id, f.rule_id, f.outcome"""),
+        [run_id],
+    ).df()
+
+
+# ---------------------------------------------------------------- the xlsx score sheet
+
+OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查"}
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """What `write_score_sheet` wrote."""
+
+    path: Path
+    run_id: str
+    units: int
+    officers: int
+
+
+def run_row(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict:
+    """The audit_runs row of `run` ('latest' = the newest run), as a dict."""
+    from .errors import AuditError
+
+    if run and run != "latest":
+        df = con.execute("SELECT * FROM audit_runs WHERE run_id = ?", [run]).df()
+    else:
+        df = con.execute("SELECT * FROM audit_runs ORDER BY coalesce(finished_at, started_at) "
+                         "DESC, run_id DESC LIMIT 1").df()
+    if df.empty:
+        raise AuditError(f"找不到审计批次 / no audit run {run or 'latest'}: run zfaudit audit first")
+    return df.iloc[0].to_dict()
+
+
+def profile_rules(run: dict) -> tuple[list[str], dict[str, float], dict[str, str]]:
+    """(ZF rules run, weights, clauses) from the run's recorded profile."""
+    prof = json.loads(run.get("profile_json") or "{}")
+    rules = [r.upper() for r in prof.get("rules") or [] if not r.upper().startswith("DQ")]
+    weights = {k.upper(): float(v) for k, v in (prof.get("weights") or {}).items() if v is not None}
+    clauses = {k.upper(): str(v) for k, v in (prof.get("clauses") or {}).items()}
+    return rules, weights, clauses
+
+
+def unit_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
+    """单位得分: rank, unit, score, rules scored, then each rule's rate (0–1, blank = none)."""
+    rules, _, _ = profile_rules(run)
+    df = unit_scores(con, run["run_id"], rules)
+    cols = {"rank": "名次", "unit_id": "单位编码", "unit_name": "单位名称", "score": "得分",
+            "rules_scored": "计分规则数"}
+    cols.update({f"rate_{r.lower()}": f"{r} {rule_text(r)[1]}" for r in rules})
+    return df[list(cols)].rename(columns=cols)
+
+
+def officer_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = False
+                  ) -> pd.DataFrame:
+    """人员: one row per officer with findings; totals per outcome, then counts per rule/outcome."""
+    from .masking import mask_name
+
+    long = officer_counts(con, run["run_id"])
+    base = ["officer_id", "name", "unit_name"]
+    if long.empty:
+        return pd.DataFrame(columns=["人员编号", "姓名", "所属单位"])
+    long["col"] = long.rule_id + " " + long.outcome.map(OUTCOME_ZH).fillna(long.outcome)
+    keys = long[base].drop_duplicates("officer_id").set_index("officer_id")
+    by_outcome = long.pivot_table(index="officer_id", columns="outcome", values="findings",
+                                  aggfunc="sum", fill_value=0)
+    by_outcome = by_outcome.reindex(columns=[o for o in OUTCOME_ZH if o in by_outcome.columns])
+    by_outcome.columns = [f"{OUTCOME_ZH[o]}合计" for o in by_outcome.columns]
+    by_rule = long.pivot_table(index="officer_id", columns="col", values="findings",
+                               aggfunc="sum", fill_value=0)
+    rank = {zh: i for i, zh in enumerate(OUTCOME_ZH.values())}
+    order = sorted(by_rule.columns, key=lambda c: (c.split(" ")[0], rank.get(c.split(" ")[1], 99), c))
+    out = keys.join(by_outcome).join(by_rule[order]).reset_index()
+    first = "违规合计" if "违规合计" in out.columns else out.columns[-1]
+    out = out.sort_values([first, "officer_id"], ascending=[False, True]).reset_index(drop=True)
+    if not unmasked:
+        out["name"] = pd.Series([mask_name(v) for v in out["name"]], index=out.index, dtype=object)
+    return out.rename(columns={"officer_id": "人员编号", "name": "姓名", "unit_name": "所属单位"})
+
+
+def rule_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
+    """规则: per ZF rule of the profile: title, clauses, counts, rate and weight."""
+    rules, weights, clauses = profile_rules(run)
+    counts = con.execute(
+        """SELECT rule_id, sum(opportunities) AS opportunities, sum(passed) AS passed,
+                  sum(violations) AS violations, sum(advisories) AS advisories,
+                  sum(pending) AS pending, sum(not_checked) AS not_checked
+           FROM rule_results WHERE run_id = ? GROUP BY rule_id""",
+        [run["run_id"]],
+    ).df().set_index("rule_id")
+    rows = []
+    for r in rules:
+        c = counts.loc[r] if r in counts.index else None
+        n = {k: int(c[k]) if c is not None else 0 for k in (
+            "opportunities", "passed", "violations", "advisories", "pending", "not_checked")}
+        scorable = n["passed"] + n["violations"]
+        rows.append({
+            "规则": r, "名称": rule_text(r)[0], "依据条款": clauses.get(r, ""),
+            "检查项": n["opportunities"], "合规": n["passed"], "违规": n["violations"],
+            "提示": n["advisories"], "待到期": n["pending"], "未检查": n["not_checked"],
+            "合规率": n["passed"] / scorable if scorable else None,
+            "权重": weights.get(r, 0.0),
+        })
+    return pd.DataFrame(rows)
+
+
+def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
+    """说明: what the sheet is and how it was computed (reproducible from the run)."""
+    def fmt(v: object) -> str:
+        if not isinstance(v, dt.datetime | pd.Timestamp):
+            return str(v)
+        return v.strftime("%Y-%m-%d" if v == v.replace(hour=0, minute=0, second=0, microsecond=0)
+                          else "%Y-%m-%d %H:%M:%S")
+
+    items = [
+        ("审计批次", run["run_id"]), ("执法主体配置", run["profile"]),
+        ("审计期间", f"{fmt(run['period_start'])} 至 {fmt(run['period_end'])}（不含）"),
+        ("期限判断时点", fmt(run["as_of"])),
+        ("计分方法", "每条有合规/违规检查项的规则得分 = 有效权重 × 合规率（合规 ÷（合规 + 违规））；"
+                 "无可计分检查项的规则权重按比例分配给其他规则，满分100分；DQ01/DQ02 数据质量检查不计分。"),
+        ("名次", "按两位小数得分从高到低排名，同分同名次。"),
+        ("人员归属", "环节类发现计入该环节全部在场执法人员；音像类发现计入持有设备的执法人员；"
+                 "ZF02 计入相应执法人员；案件类与调阅类发现不计入个人。"),
+        ("个人信息", "未脱敏（仅限内部使用）" if unmasked else "姓名已脱敏"),
+    ]
+    return pd.DataFrame(items, columns=["项目", "内容"])
+
+
+def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
+                      unmasked: bool = False) -> ScoreSheet:
+    """Write the score sheet xlsx (单位得分, 人员, 规则, 说明) of `run`; names masked unless
+    `unmasked`. Opens the database read-only."""
+    out = Path(out)
+    with connect(db, read_only=True) as con:
+        r = run_row(con, run)
+        sheets = {
+            "单位得分": unit_sheet(con, r),
+            "人员": officer_sheet(con, r, unmasked),
+            "规则": rule_sheet(con, r),
+            "说明": about_sheet(r, unmasked),
+        }
+    write_sheets(sheets, out)
+    return ScoreSheet(out, r["run_id"], len(sheets["单位得分"]), len(sheets["人员"]))
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], out: Path) -> Path:
+    """Several frames to one xlsx. Text is always written as text: a name such as
+    `=HYPERLINK(...)` (typed by anyone into an export) never becomes a formula."""
+    import xlsxwriter
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(
+        str(out),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    try:
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        pct = wb.add_format({"num_format": "0.0%"})
+        num = wb.add_format({"num_format": "0.00"})
+        for name, df in sheets.items():
+            ws = wb.add_worksheet(name)
+            for j, c in enumerate(df.columns):
+                ws.write_string(0, j, str(c), head)
+                is_rate = "率" in str(c)
+                ws.set_column(j, j, 40 if str(c) in ("依据条款", "内容") else 14,
+                              pct if is_rate else num if str(c) in ("得分", "权重") else None)
+            # cell by cell on purpose: every text value must go through write_string
+            for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
+                for j, v in enumerate(row):
+                    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+                        ws.write_blank(i, j, None)
+                    elif isinstance(v, bool):
+                        ws.write_boolean(i, j, v)
+                    elif isinstance(v, int | float) or hasattr(v, "item"):
+                        ws.write_number(i, j, float(v))
+                    else:
+                        ws.write_string(i, j, str(v))
+            ws.freeze_panes(1, 0)
+    finally:
+        wb.close()
+    return out
