@@ -14,8 +14,12 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN)/zfaudit sample --out $(DEMO)/export --cases 400 --seed 7
+	$(BIN)/zfaudit sample --out $(DEMO)/export --cases 300 --seed 7 --media-store $(DEMO)/media
 	$(BIN)/zfaudit load $(DEMO)/export --db $(DEMO)/bureau.duckdb
+	$(BIN)/zfaudit audit --db $(DEMO)/bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 \
+		--as-of "2026-11-25 00:00:00" --media-store $(DEMO)/media --docs $(DEMO)/datadocs
+	$(BIN)/zfaudit scores --db $(DEMO)/bureau.duckdb --out $(DEMO)/scores.xlsx
+	$(BIN)/zfaudit report quarterly --db $(DEMO)/bureau.duckdb --out $(DEMO)/reports/
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check zfaudit tests benchmarks
@@ -26,6 +30,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_audit.py
 
 clean:
 	rm -rf build $(VENV)

@@ -39,7 +39,7 @@ if mode == "audit":
     con = duckdb.connect(db, read_only=True)
 else:
     import datetime as dt
-    from zfaudit.audit import parse_as_of
+    from zfaudit.auditor import parse_as_of
     from zfaudit.db import connect
     from zfaudit.engine import ITEM_COLUMNS, rules_for_profile
     from zfaudit.periods import parse_period

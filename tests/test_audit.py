@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from zfaudit.audit import parse_as_of, run_audit, summary_rows, summary_text, violation_count
+from zfaudit.auditor import parse_as_of, run_audit, summary_rows, summary_text, violation_count
 from zfaudit.db import connect
 from zfaudit.errors import AuditError, CalendarError
 
-AS_OF = "2026-10-20 10:00:00"  # + 60 days stays inside 2026 (chinesecalendar covers ≤ 2026)
+AS_OF = "2026-10-20 10:00:00"
 
 
 def make_bureau(path: Path) -> Path:
@@ -145,9 +145,10 @@ def test_audit_is_atomic_when_recording_fails(tmp_path):
 
 
 def test_missing_calendar_year_stops_the_audit(bureau, tmp_path):
-    # as_of 2026-11-25 + 60 days reaches 2027, which chinesecalendar 1.11 does not cover
+    # 2026Q4's deadlines run into 2027 (period end + 60 days), which chinesecalendar 1.11
+    # does not cover; nobody supplied it
     with pytest.raises(CalendarError, match="2027"):
-        run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of="2026-11-25", progress=False)
+        run_audit(bureau, zf01_profile(tmp_path), "2026Q4", as_of="2026-11-25", progress=False)
     with connect(bureau, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
 
@@ -169,3 +170,20 @@ def test_database_named_audit_is_refused(tmp_path):
     db = make_bureau(tmp_path / "audit.duckdb")
     with pytest.raises(AuditError, match="rename the database file audit.duckdb"):
         run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+
+
+def test_audit_makes_no_network_connection(bureau, tmp_path, monkeypatch):
+    """GX runs offline: no socket is opened during a whole audit (Data Docs included)."""
+    import socket
+
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def record(self, address):
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", record)
+    run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, docs=tmp_path / "docs",
+              progress=False)
+    assert attempts == []

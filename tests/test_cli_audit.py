@@ -36,7 +36,7 @@ def test_audit_errors_are_one_line_messages(tmp_path):
     bad_period = invoke("--db", db, "--profile", "zhuzhou_cgzf", "--period", "2026Q5")
     assert bad_period.exit_code == 1 and "Error:" in bad_period.output
     assert "2026Q5" in bad_period.output
-    no_calendar = invoke("--db", db, "--profile", zf01_profile(tmp_path), "--period", "2026Q3",
+    no_calendar = invoke("--db", db, "--profile", zf01_profile(tmp_path), "--period", "2026Q4",
                          "--as-of", "2026-11-25")
     assert no_calendar.exit_code == 1
     assert "2027" in no_calendar.output and "Traceback" not in no_calendar.output

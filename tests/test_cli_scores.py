@@ -86,3 +86,8 @@ def test_scores_unknown_run_is_one_line_error(db, tmp_path):
     assert res.exit_code == 1
     assert "找不到审计批次" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_scores_needs_an_xlsx_name(db, tmp_path):
+    res = _invoke("--db", db, "--out", tmp_path / "scores.csv")
+    assert res.exit_code == 1 and ".xlsx" in res.output and not (tmp_path / "scores.csv").exists()

@@ -6,7 +6,7 @@ import re
 
 from test_audit import AS_OF, make_bureau, zf01_profile
 
-from zfaudit.audit import run_audit
+from zfaudit.auditor import run_audit
 from zfaudit.datadocs import sanitize_text
 
 URL = re.compile(rb"https?://[^\s\"'<>)]*", re.I)

@@ -152,3 +152,10 @@ def test_duplicate_compound_keys_break_the_interface(con):
         "null::varchar as officer_id", "'O1' as officer_id")
     with pytest.raises(AuditError, match="unexpected_rows_expectation"):
         run(con, Rule("zf02", sql, {"item_key": ["step_id", "officer_id"]}))
+
+
+def test_rule_with_no_items_in_scope(con):
+    sql = items_sql("ZF01", [("pass", "S1", "U1")]) + " where false"
+    v = run(con, Rule("zf01", sql, {"item_key": ["step_id"]}))
+    assert (v.success, v.element_count, v.unexpected_count) == (True, 0, 0)
+    assert con.execute("SELECT count(*) FROM rule_results").fetchone()[0] == 0

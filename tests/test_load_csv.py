@@ -178,3 +178,12 @@ def test_cli_load_missing_required_table_exits_nonzero(make_export, tmp_path):
     assert result.exit_code == 1
     assert "required table file missing" in result.output and "officers" in result.output
     assert not db.exists()
+
+
+def test_gbk_file_with_a_single_chinese_character(make_export, tmp_path, q):
+    # too little Chinese for statistics: still GB18030, not "damaged UTF-8"
+    export = make_export({"units.csv": "unit_id,unit_name\nU1,中\n".encode("gbk")})
+    db = tmp_path / "t.duckdb"
+    report = load(export, db)
+    assert next(t for t in report.tables if t.table == "units").encoding == "gb18030"
+    assert q(db, "SELECT unit_name FROM units") == [("中",)]

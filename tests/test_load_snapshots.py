@@ -96,3 +96,25 @@ def test_missing_calendar_year_is_a_warning_not_a_failure(make_export, tmp_path,
     assert q(db, "SELECT case_id FROM cases") == [("C1",)]
     assert any("2031" in w for w in report.warnings)
     assert "2031" in report.summary_text()
+
+
+def test_report_frame_lists_every_file(make_export, tmp_path):
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": "case_id,opened_at\nC1,2026-07-01 09:00\nC2,x\n"}), db)
+    frame = load(make_export({"cases.csv": "case_id\nC3\n"}, name="again"), db).to_frame()
+    assert list(frame["table"]) == [
+        "units", "officers", "devices", "cases", "steps", "step_officers", "media"
+    ]
+    cases = frame.set_index("table").loc["cases"]
+    assert (cases.rows_read, cases.rows_loaded, cases.skipped_unchanged) == (1, 1, False)
+    assert frame.set_index("table").loc["units", "skipped_unchanged"]
+
+
+def test_missing_calendar_years_are_one_warning(make_export, tmp_path, q):
+    db = tmp_path / "t.duckdb"
+    cases = "case_id,opened_at\nC1,1999-03-02 09:00\nC2,2026-03-02 09:00\n"
+    report = load(make_export({"cases.csv": cases}), db)
+    calendar_warnings = [w for w in report.warnings if "calendar" in w]
+    assert len(calendar_warnings) == 1
+    assert "1999–2003" in calendar_warnings[0]
+    assert q(db, "SELECT min(year(date)), max(year(date)) FROM calendar") == [(2004, 2026)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_audit import AS_OF, make_bureau, rules_profile
 
-from zfaudit.audit import run_audit
+from zfaudit.auditor import run_audit
 from zfaudit.db import connect
 from zfaudit.errors import AuditError
 from zfaudit.media_store import CHUNK, hash_store, resolve, sha256_file
@@ -108,3 +108,25 @@ def test_zf13_with_and_without_store(store_db, tmp_path):
     assert outcomes == {"M1": "not_checked", "M2": "not_checked", "M3": "not_checked",
                         "M4": "violation", "M5": "not_checked"}
     assert recorded is None
+
+
+def test_zf13_on_sample_store_finds_exactly_the_injected_problems(tmp_path):
+    """The sample bureau's media store (zfaudit.sample) with its injected missing / altered /
+    unhashed originals: the audit's ZF13 violations are exactly the manifest's in 2026Q3."""
+    from zfaudit.loader import load
+    from zfaudit.sample import write_sample
+
+    export, store, db = tmp_path / "export", tmp_path / "store", tmp_path / "s.duckdb"
+    write_sample(export, cases=300, seed=7, media_store=store)
+    load(export, db, progress=False)
+    run_id = run_audit(db, rules_profile(tmp_path, ["ZF13"]), "2026Q3", as_of=AS_OF,
+                       media_store=store, progress=False)
+    with connect(db, read_only=True) as con:
+        expected = {r[0] for r in con.execute(
+            "SELECT item_id FROM read_csv(?, all_varchar = true) WHERE rule_id = 'ZF13' "
+            "AND outcome = 'violation' AND scope_at >= '2026-07-01' AND scope_at < '2026-10-01'",
+            [str(export / "_injected.csv")]).fetchall()}
+        found = {r[0] for r in con.execute(
+            "SELECT media_id FROM findings WHERE run_id = ? AND rule_id = 'ZF13' "
+            "AND outcome = 'violation'", [run_id]).fetchall()}
+    assert expected and found == expected

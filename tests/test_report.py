@@ -4,20 +4,21 @@ read-only access alongside an analyst's open connection, auditing a missing peri
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from plotly.offline import get_plotlyjs
-from test_notebooks import html_table
 from test_report_fixture import AS_OF, copy_db
 
 from zfaudit.cli import cli
 from zfaudit.db import connect
 from zfaudit.report import ReportError, render_report
-from zfaudit.report_queries import find_run
+from zfaudit.report_queries import find_run, headline_rates, spot_sample, write_ledger
 
 URL = re.compile(r"https?://[^\s\"'<>()\\`]+")
 # XML namespace identifiers: names, never fetched.
@@ -97,10 +98,11 @@ def test_report_runs_while_an_analyst_holds_the_database_open(audited_db, tmp_pa
         holder.wait(10)
 
 
+@pytest.mark.slow  # runs a real audit (~12 s)
 def test_missing_period_is_audited_first_and_compared(audited_db, tmp_path):
     """Scheduled use: `--period` with no run yet audits it (profile of the latest run); the
     next quarter's report then shows the change against it."""
-    pytest.importorskip("zfaudit.audit")
+    pytest.importorskip("zfaudit.auditor")
     src, run = audited_db
     db = copy_db(src, tmp_path)
     q3 = find_run(db, run)
@@ -112,14 +114,79 @@ def test_missing_period_is_audited_first_and_compared(audited_db, tmp_path):
     assert q2["run_id"] != run and q2["profile"] == q3["profile"] and q2["label"] == "2026Q2"
     assert out == tmp_path / "out" / "2026Q2" / "quarterly-2026Q2-20261125T0930.html"
     assert q2["run_id"] in out.read_text("utf-8")
-    # the Q3 report now compares with Q2, rule by rule, as SQL over rule_results says
-    q3_html = render_report("quarterly", db, tmp_path / "q3.html", run=run)
-    got = html_table(q3_html, "headline").set_index("规则")
+    # the Q3 report's headline (same query the notebook shows) now compares with Q2
+    rates = headline_rates(db, q3).set_index("rule_id")
+    assert rates.attrs["previous"] == "2026Q2"
     with connect(db, read_only=True) as con:
         prev = dict(con.execute(
             """SELECT rule_id, sum(passed) / nullif(sum(passed) + sum(violations), 0)
                FROM rule_results WHERE run_id = ? GROUP BY rule_id""", [q2["run_id"]]).fetchall())
-    assert "上期（2026Q2）" in got.columns
-    for rule in got.index:
-        rate = prev.get(rule)
-        assert got.loc[rule, "上期（2026Q2）"] == ("—" if rate is None else f"{rate * 100:.1f}%")
+    for rule, row in rates.iterrows():
+        want = prev.get(rule)
+        if want is None:
+            assert math.isnan(row.prev_rate)
+        else:
+            assert row.prev_rate == pytest.approx(want)
+        assert row.change == pytest.approx(row.rate - row.prev_rate, nan_ok=True)
+
+
+def test_spot_sample_is_reproducible_stratified_and_weighted(audited_db):
+    db, run = audited_db
+    r = find_run(db, run)
+    a = spot_sample(db, r, seed=11)
+    assert list(spot_sample(db, r, seed=11).media_id) == list(a.media_id)  # same seed, same sample
+    assert list(spot_sample(db, r, seed=12).media_id) != list(a.media_id)
+    assert a.groupby(["unit_id", "stage"]).size().max() <= 2
+    # with an overwhelming weight, a stratum with >= 2 flagged items yields only flagged items
+    heavy = spot_sample(db, r, seed=11, finding_weight=1e9)
+    with connect(db, read_only=True) as con:
+        flagged = set(x for (x,) in con.execute(
+            "SELECT DISTINCT media_id FROM findings WHERE run_id = ? AND outcome = 'violation' "
+            "AND media_id IS NOT NULL", [run]).fetchall())
+    everyone = spot_sample(db, r, seed=11, per_stage=10**6)
+    everyone["flagged"] = everyone.media_id.isin(flagged)
+    rich = everyone.groupby(["unit_id", "stage"]).flagged.sum()
+    rich = set(rich[rich >= 2].index)
+    assert rich, "the sample data should have strata with several flagged items"
+    chosen = heavy[heavy.set_index(["unit_id", "stage"]).index.isin(rich)]
+    assert len(chosen) == 2 * len(rich) and chosen.media_id.isin(flagged).all()
+
+
+def test_ledger_writes_formula_like_text_as_text(tmp_path):
+    import pandas as pd
+
+    sample = pd.DataFrame({
+        "unit_name": ["=1+2"], "stage_zh": ["+调查询问"], "media_id": ["-M1"], "case_id": ["@SUM(A1)"],
+        "kind": ["video"], "recorded_start": [pd.Timestamp("2026-07-01 09:00")],
+        "recorded_end": [pd.Timestamp("2026-07-01 09:30")], "officer": ["张*"],
+        "path": ["=HYPERLINK(\"http://x\")"], "rules": ["ZF04"], "weight": [4.0],
+    })
+    path = write_ledger(sample, tmp_path / "l.xlsx", {"随机种子": 1})
+    ws = openpyxl.load_workbook(path)["回放检查台帐"]
+    row = {ws.cell(1, c).value: ws.cell(2, c) for c in range(1, ws.max_column + 1)}
+    for col, text in (("单位", "=1+2"), ("环节", "+调查询问"), ("文件编号", "-M1"),
+                      ("案件编号", "@SUM(A1)"), ("存储路径", "=HYPERLINK(\"http://x\")")):
+        assert row[col].data_type == "s" and row[col].value == text
+
+
+def test_auditing_a_missing_period_says_why_when_the_file_is_held(audited_db, tmp_path):
+    """The one writing step: DuckDB refuses the writer while another process holds the file
+    (docs/scheduling.md); the report says so instead of a raw lock error."""
+    pytest.importorskip("zfaudit.auditor")
+    src, run = audited_db
+    db = copy_db(src, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, time\nc = duckdb.connect({str(db)!r}, read_only=True)\n"
+         "print('held', flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(ReportError, match="another process holds"):
+            render_report("quarterly", db, tmp_path / "q2.html", period="2026Q2", as_of=AS_OF,
+                          lock_wait=0)
+        assert not (tmp_path / "q2.html").exists()
+    finally:
+        holder.terminate()
+        holder.wait(10)

@@ -31,7 +31,7 @@ AS_OF = "2026-10-20 09:00:00"
 
 def real_pipeline_available() -> bool:
     try:
-        import zfaudit.audit  # noqa: F401
+        import zfaudit.auditor  # noqa: F401
         import zfaudit.loader  # noqa: F401
     except ImportError:
         return False
@@ -41,7 +41,7 @@ def real_pipeline_available() -> bool:
 def build_pipeline_db(db: Path) -> str:
     """Committed sample → load → audit; returns the run id. Until the sample is committed,
     the hand-made contract rows go through the same real load and audit."""
-    from zfaudit.audit import run_audit
+    from zfaudit.auditor import run_audit
     from zfaudit.loader import load
 
     export, media = SAMPLE, SAMPLE_MEDIA

@@ -11,43 +11,14 @@ The analyst's API (docs/api.md), imported lazily so `zfaudit --help` stays fast:
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-
 __version__ = "0.1.0"
 
-_API = ("load", "run", "sql", "Run", "Case")
-__all__ = ["__version__", "audit", *_API]
-
-
-class _AuditModule(types.ModuleType):
-    """`zfaudit.audit` is the submodule zfaudit/audit.py (the import system puts it there) and,
-    called, the API function: zfaudit.audit(db, profile, period) -> Run."""
-
-    def __call__(self, *args, **kwargs):
-        from .api import audit
-
-        return audit(*args, **kwargs)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: object) -> None:
-        # importing zfaudit.audit (anywhere) sets this attribute to the submodule: make that
-        # module callable rather than let it hide the API function of the same name
-        if name == "audit" and isinstance(value, types.ModuleType):
-            value.__class__ = _AuditModule
-        super().__setattr__(name, value)
+__all__ = ["__version__", "load", "audit", "run", "sql", "Run", "Case"]
 
 
 def __getattr__(name: str) -> object:
-    if name == "audit":
-        return importlib.import_module(".audit", __name__)
-    if name in _API:
+    if name in __all__:
         from . import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'zfaudit' has no attribute {name!r}")
-
-
-sys.modules[__name__].__class__ = _Package

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
 from .db import connect
@@ -72,6 +73,29 @@ def _html_table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=True, na_rep="", classes="zf-table")
 
 
+def _mask_findings(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Mask officer names, and any personal name quoted inside `detail`."""
+    from .masking import mask_name
+    from .report_queries import Scrubber
+
+    # names a detail may quote: every officer, and the parties of these cases only (a bureau
+    # has a few hundred officers but may have 10^5 parties)
+    people = [v for (v,) in con.execute(
+        """SELECT DISTINCT trim(v) FROM (
+               SELECT name AS v FROM officers
+               UNION ALL SELECT party_name FROM cases WHERE list_contains($ids, case_id)
+               UNION ALL SELECT party_id_no FROM cases WHERE list_contains($ids, case_id))
+           WHERE length(trim(v)) >= 2""",
+        {"ids": sorted(set(df.case_id.dropna()))},
+    ).fetchall()]
+    scrub = Scrubber(sorted(people, key=len, reverse=True))  # longest first: 张三丰 before 张三
+    out = df.copy()
+    out["officer_name"] = pd.Series([mask_name(v) for v in out.officer_name], index=out.index,
+                                    dtype=object)
+    out["detail"] = pd.Series([scrub(v) for v in out.detail], index=out.index, dtype=object)
+    return out
+
+
 # ---------------------------------------------------------------- module-level functions
 
 
@@ -92,13 +116,10 @@ def audit(
     progress: bool | None = False,
 ) -> Run:
     """Audit `period` under `profile` and return the recorded run."""
-    from .audit import run_audit
-    from .scores import create_score_views
+    from .auditor import run_audit
 
     run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
                        progress=progress)
-    with connect(db) as con:  # the views SQL users query (docs/schema.md); idempotent
-        create_score_views(con)
     return Run(db, run_id)
 
 
@@ -185,7 +206,7 @@ class Run:
 
     def summary(self, labels: str | None = None) -> pd.DataFrame:
         """Per rule (DQ first, then the profile's rules): counts, compliance rate and weight."""
-        from .audit import summary_rows
+        from .auditor import summary_rows
         from .scores import profile_rules
 
         df = pd.DataFrame(summary_rows(self.db, self.run_id))
@@ -224,24 +245,7 @@ class Run:
                 {"run": self.run_id, "rule": rule, "unit": unit, "outcomes": outcomes},
             ).df()
             if not unmasked and len(df):
-                # names a detail may quote: every officer, and the parties of these cases only
-                # (a bureau has few officers but may have 10^5 parties)
-                people = [v for (v,) in con.execute(
-                    """SELECT DISTINCT trim(v) FROM (
-                           SELECT name AS v FROM officers
-                           UNION ALL SELECT party_name FROM cases WHERE list_contains($ids, case_id)
-                           UNION ALL SELECT party_id_no FROM cases WHERE list_contains($ids, case_id))
-                       WHERE length(trim(v)) >= 2""",
-                    {"ids": sorted(set(df.case_id.dropna()))},
-                ).fetchall()]
-        if not unmasked and len(df):
-            from .masking import mask_name
-            from .report_queries import Scrubber
-
-            df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name],
-                                           index=df.index, dtype=object)
-            scrub = Scrubber(sorted(people, key=len, reverse=True))  # longest name first
-            df["detail"] = pd.Series([scrub(v) for v in df.detail], index=df.index, dtype=object)
+                df = _mask_findings(con, df)
         return _relabel(df, labels)
 
     def scores(self, labels: str | None = None) -> pd.DataFrame:

@@ -239,7 +239,7 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
 
         zfaudit audit --db bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 --fail-on violation
     """
-    from .audit import run_audit, summary_text, violation_count
+    from .auditor import run_audit, summary_text, violation_count
 
     run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
     click.echo(summary_text(db, run_id))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from .contract import contract
-from .errors import ZfauditError
+from .errors import DatabaseLockedError, ZfauditError
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -26,7 +26,15 @@ def connect(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPy
     db = Path(db)
     if read_only and not db.exists():
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
-    con = duckdb.connect(str(db), read_only=read_only)
+    try:
+        con = duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise DatabaseLockedError(
+                f"数据库正被另一进程使用 / database {db} is locked by another process "
+                f"(DuckDB allows one writer; close the other notebook or command and retry): {e}"
+            ) from e
+        raise ZfauditError(f"数据库无法打开 / cannot open database {db}: {e}") from e
     try:
         if not read_only:
             create_schema(con)

@@ -23,3 +23,7 @@ class PeriodError(ZfauditError):
 
 class AuditError(ZfauditError):
     """An audit cannot run (no data, missing run, bad database)."""
+
+
+class DatabaseLockedError(ZfauditError):
+    """Another process holds the DuckDB file (DuckDB allows one writer per file)."""

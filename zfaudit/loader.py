@@ -80,13 +80,15 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None) -
     export_dir, db = Path(export_dir), Path(db)
     plan, warnings = plan_files(export_dir)
     existed = db.exists()
+    committed = False
     try:
         with connect(db) as con:
             report = _load(con, plan, db, progress)
+            committed = True
             report.warnings[:0] = warnings
             report.warnings += _ensure_calendar(con)
     except BaseException:
-        if not existed:  # a failed first load leaves no database behind
+        if not existed and not committed:  # a failed first load leaves no database behind
             for p in (db, db.with_name(db.name + ".wal")):
                 p.unlink(missing_ok=True)
         raise
@@ -116,7 +118,7 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
     if not plan:
         raise InputError(
             f"目录中没有任何数据契约规定的文件 / no contract table file in {export_dir} "
-            f"(expected e.g. cases.csv, 案件.xlsx; see docs/DATA_CONTRACT)"
+            f"(expected e.g. cases.csv, 案件.xlsx; see docs/schema.md)"
         )
     # contract order, so parents (units, officers) come before children in the report
     return {t: plan[t] for t in c.tables if t in plan}, warnings
@@ -374,10 +376,20 @@ def _ensure_calendar(con: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()[0]
     if lo is None:
         return []
-    warnings = []
-    for year in range(lo, hi + 1):
+    failed: list[int] = []
+    message = ""
+    for year in range(lo, hi + 1):  # one by one: a missing year must not block the others
         try:
             ensure_years(con, [year])
         except CalendarError as e:
-            warnings.append(str(e))
-    return warnings
+            failed.append(year)
+            message = message or str(e)
+    if not failed:
+        return []
+    # one warning, not one per year (a stray 1970 date would otherwise list 34 years)
+    spans, start = [], failed[0]
+    for a, b in zip(failed, [*failed[1:], None], strict=True):
+        if b != a + 1:
+            spans.append(str(a) if a == start else f"{start}–{a}")
+            start = b
+    return [f"缺少工作日历 / no working-day calendar for {', '.join(spans)}: {message}"]

@@ -79,18 +79,21 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
     # Mostly valid UTF-8 with a few broken bytes is a damaged UTF-8 file, not GBK: reading it
     # as UTF-8 makes the broken line fail loudly instead of turning the file into mojibake.
     text = sample.decode("utf-8", errors="replace")
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    if non_ascii and text.count("\ufffd") <= max(2, non_ascii // 100):
+    broken = text.count("\ufffd")
+    valid = sum(1 for ch in text if ord(ch) > 127) - broken
+    if valid >= 20 * broken:
         return "utf-8"
+    # Mainland exports are GBK/GB18030; detectors often misname a short Chinese sample as
+    # big5, cp949 or shift_jis, so GB18030 wins whenever it decodes the sample cleanly.
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
-    enc = (best.encoding if best else "gb18030").lower().replace("-", "_")
-    # GB2312 and GBK are subsets of GB18030; a short Chinese sample is often misnamed as
-    # big5/cp949 etc. by detectors, so GB18030 is the sensible default for Chinese exports.
-    if enc in ("gb2312", "gbk", "gb18030", "hz", "big5", "cp949", "euc_kr", "shift_jis", "cp932"):
-        return "gb18030" if enc not in ("big5",) else "big5"
-    return enc if enc.startswith("utf") else "gb18030"
+    return best.encoding if best else "gb18030"
 
 
 def to_utf8(path: Path, encoding: str, out: Path) -> Path:

@@ -13,9 +13,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-import duckdb
-
-from .errors import ZfauditError
+from .errors import DatabaseLockedError, ZfauditError
 from .report_queries import find_run, period_bounds, period_label
 
 KINDS = {
@@ -23,6 +21,8 @@ KINDS = {
     "case": "case_review.ipynb",
     "spot-check": "spot_check.ipynb",
 }
+
+TITLES = {"quarterly": "评议考核报告", "case": "案件复查", "spot-check": "音像记录回放抽查"}
 
 # nbconvert's lab template loads require.js, MathJax and mermaid from CDNs, and plotly's
 # notebook renderer adds a MathJax CDN script to each figure: none is needed offline.
@@ -107,7 +107,7 @@ def render_report(
     else:
         params.update(seed=seed, unit=unit, ledger=str(html_path.with_suffix(".xlsx").resolve()))
     _execute(nb, ipynb_path, params)
-    html_path.write_text(to_offline_html(ipynb_path), encoding="utf-8")
+    html_path.write_text(to_offline_html(ipynb_path, TITLES[kind]), encoding="utf-8")
     return html_path
 
 
@@ -124,7 +124,7 @@ def _resolve_run(db: Path, run: str, profile: str | None, period: str | None,
     # Scheduled use: nothing audited for the period yet, so audit it now. This is the one step
     # that needs the write lock; DuckDB refuses it while another process holds the file open
     # (even read-only), so wait a little for analysts' brief queries, then say what to do.
-    from .audit import run_audit
+    from .auditor import run_audit
 
     latest = find_run(db, "latest")
     prof = profile or latest["profile"]
@@ -135,9 +135,7 @@ def _resolve_run(db: Path, run: str, profile: str | None, period: str | None,
         try:
             run_id = run_audit(db, prof, period, as_of=as_of, media_store=store)
             break
-        except duckdb.IOException as e:
-            if "lock" not in str(e).lower():
-                raise
+        except DatabaseLockedError as e:
             if time.monotonic() >= deadline:
                 raise ReportError(
                     f"数据库正被其他进程打开，无法写入审计结果 / cannot audit {period}: another "
@@ -174,7 +172,7 @@ def _execute(nb: Path, out: Path, params: dict) -> None:
         ) from e
 
 
-def to_offline_html(ipynb: Path) -> str:
+def to_offline_html(ipynb: Path, title: str | None = None) -> str:
     """Executed notebook → HTML without input cells or any script/style from the network."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -183,7 +181,8 @@ def to_offline_html(ipynb: Path) -> str:
         template_name="zfaudit_offline", extra_template_basedirs=[str(_TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4))
+    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
+                                          resources={"metadata": {"name": title or ipynb.stem}})
     # Belt and braces: plotly's notebook renderer adds a MathJax CDN <script> to each figure.
     body = _CDN_SCRIPT.sub("", body)
     body = _CDN_LINK.sub("", body)

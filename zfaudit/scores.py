@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from .db import connect
+from .report_queries import rule_text
 
 # The catalogue's rule ids (RULES.md; stable): one rate column per rule in `scores`.
 ZF_RULES = tuple(f"ZF{i:02d}" for i in range(1, 18))
@@ -97,16 +98,6 @@ def step_rules() -> tuple[str, ...]:
         r.rule_id for r in _known_rules().values()
         if list(r.item_key or []) == ["step_id"] and not r.rule_id.startswith("DQ")
     ))
-
-
-def rule_text(rule_id: str) -> tuple[str, str]:
-    """(title_zh, rate_label_zh) from zfaudit/rules/<id>.yaml, else the report's built-in text."""
-    from .report_queries import rule_text as fallback
-
-    rule = _known_rules().get(rule_id.lower())
-    if rule is None or "title_zh" not in rule.meta:
-        return fallback(rule_id.upper())
-    return rule.title_zh, str(rule.meta.get("rate_label_zh") or fallback(rule_id.upper())[1])
 
 
 def officer_findings_sql() -> str:
@@ -301,7 +292,11 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
                       unmasked: bool = False) -> ScoreSheet:
     """Write the score sheet xlsx (单位得分, 人员, 规则, 说明) of `run`; names masked unless
     `unmasked`. Opens the database read-only."""
+    from .errors import ZfauditError
+
     out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ZfauditError(f"评议考核表须为 .xlsx 文件 / the score sheet is an .xlsx file, not {out.name}")
     with connect(db, read_only=True) as con:
         r = run_row(con, run)
         sheets = {

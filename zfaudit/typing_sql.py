@@ -69,6 +69,8 @@ def _zh_datetime(v: str) -> str:
     for a, b in (("年", "-"), ("月", "-"), ("日", " "), ("时", ":"), ("点", ":"),
                  ("分", ":"), ("秒", ""), ("/", "-")):
         s = f"replace({s}, {lit(a)}, {lit(b)})"
+    # spaces around separators ("2026年 7月 1日") go; runs of spaces become one
+    s = f"regexp_replace({s}, '\\s*([-:])\\s*', '\\1', 'g')"
     return f"rtrim(regexp_replace({s}, '\\s+', ' ', 'g'), ': ')"
 
 

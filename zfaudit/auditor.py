@@ -20,6 +20,7 @@ from .errors import AuditError
 from .periods import Period, parse_period
 from .profiles import Profile, get_profile
 from .rule_params import install_params
+from .scores import create_score_views
 from .workdays import ensure_years
 
 DEADLINE_REACH = dt.timedelta(days=60)  # deadlines of in-period events run past the period
@@ -128,6 +129,7 @@ def run_audit(
                         str(Path(media_store).resolve()) if media_store is not None else None,
                     ],
                 )
+                create_score_views(con)  # the `scores` views SQL users query (docs/schema.md)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
