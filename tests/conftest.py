@@ -1,4 +1,4 @@
-"""Shared test helpers. Append new fixtures below; several helpers use this file."""
+"""Shared test helpers and session fixtures."""
 
 from __future__ import annotations
 
@@ -87,3 +87,38 @@ def q():
 def snapshot():
     """snapshot(db) -> {table: sorted rows} for every table in the database."""
     return db_snapshot
+
+
+# ------------------------------------- the audited sample bureau (reports, scores, API, notebooks)
+
+
+@pytest.fixture(scope="session")
+def audited_db(tmp_path_factory) -> tuple[Path, str]:
+    """(database path, run id): the committed sample loaded and audited once per session;
+    tests that write copy it first (pipeline.copy_db)."""
+    from pipeline import build_pipeline_db
+
+    db = tmp_path_factory.mktemp("audited") / "bureau.duckdb"
+    return db, build_pipeline_db(db)
+
+
+@pytest.fixture(scope="session")
+def rendered(audited_db, tmp_path_factory) -> dict[str, Path]:
+    """The three reports rendered once (masked): {'quarterly': html, 'case': html, ...}."""
+    from pipeline import busiest_case
+
+    from zfaudit.report import render_report
+    from zfaudit.report_queries import find_run
+
+    db, run = audited_db
+    out = tmp_path_factory.mktemp("reports")
+    case_id = busiest_case(db, run)
+    paths = {
+        "quarterly": render_report("quarterly", db, out / "quarterly.html", run=run),
+        "case": render_report("case", db, out / "case.html", run=run, case_id=case_id),
+        "spot-check": render_report("spot-check", db, out / "spot.html", run=run, seed=20261125),
+    }
+    paths["ledger"] = out / "spot.xlsx"
+    paths["case_id"] = case_id  # type: ignore[assignment]
+    assert find_run(db, run)["run_id"] == run
+    return paths

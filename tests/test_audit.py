@@ -10,7 +10,7 @@ import pytest
 
 from zfaudit.auditor import parse_as_of, run_audit, summary_rows, summary_text, violation_count
 from zfaudit.db import connect
-from zfaudit.errors import AuditError, CalendarError
+from zfaudit.errors import AuditError, CalendarError, ZfauditError
 
 AS_OF = "2026-10-20 10:00:00"
 
@@ -154,8 +154,17 @@ def test_missing_calendar_year_stops_the_audit(bureau, tmp_path):
 
 
 def test_empty_database_is_refused(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    with connect(empty):  # the tables, no rows
+        pass
     with pytest.raises(AuditError, match="nothing to audit"):
-        run_audit(tmp_path / "empty.duckdb", "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+        run_audit(empty, "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+
+
+def test_missing_database_is_refused_and_not_created(tmp_path):
+    with pytest.raises(ZfauditError, match="database not found"):
+        run_audit(tmp_path / "typo.duckdb", "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+    assert not (tmp_path / "typo.duckdb").exists()
 
 
 def test_parse_as_of():

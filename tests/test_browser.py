@@ -50,9 +50,6 @@ COUNT_JS = """(() => {
       height: document.documentElement.scrollHeight, text: document.body.innerText.slice(0, 20000)});
 })()"""
 
-# Session fixtures (audited_db, rendered) shared by all report test modules: one audit and
-# one rendering per session.
-pytest_plugins = ["test_report_fixture"]
 
 
 class Cdp:

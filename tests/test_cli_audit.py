@@ -42,3 +42,10 @@ def test_audit_errors_are_one_line_messages(tmp_path):
     assert "2027" in no_calendar.output and "Traceback" not in no_calendar.output
     bad_profile = invoke("--db", db, "--profile", "no_such_bureau", "--period", "2026Q3")
     assert bad_profile.exit_code == 1 and "no_such_bureau" in bad_profile.output
+
+
+def test_audit_of_a_missing_database_creates_nothing(tmp_path):
+    missing = tmp_path / "typo.duckdb"
+    result = invoke("--db", missing, "--profile", "zhuzhou_cgzf", "--period", "2026Q3")
+    assert result.exit_code == 1 and "database not found" in result.output
+    assert not missing.exists()

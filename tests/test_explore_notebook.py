@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-from test_report_fixture import AS_OF, PERIOD, PROFILE, SAMPLE
+from pipeline import AS_OF, PERIOD, PROFILE, SAMPLE
 
 from zfaudit.db import connect
 

@@ -14,10 +14,6 @@ from bs4 import BeautifulSoup
 from zfaudit.db import connect
 from zfaudit.profiles import get_profile
 
-# Session fixtures (audited_db, rendered) shared by all report test modules: one audit and
-# one rendering per session.
-pytest_plugins = ["test_report_fixture"]
-
 
 def sql(db, query, params=None) -> pd.DataFrame:
     with connect(db, read_only=True) as con:

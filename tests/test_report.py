@@ -12,8 +12,8 @@ import sys
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from pipeline import AS_OF, copy_db
 from plotly.offline import get_plotlyjs
-from test_report_fixture import AS_OF, copy_db
 
 from zfaudit.cli import cli
 from zfaudit.db import connect
@@ -25,9 +25,6 @@ URL = re.compile(r"https?://[^\s\"'<>()\\`]+")
 NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
               "http://www.w3.org/2000/xmlns/", "http://www.w3.org/XML/1998/namespace"}
 
-# Session fixtures (audited_db, rendered) shared by all report test modules: one audit and
-# one rendering per session.
-pytest_plugins = ["test_report_fixture"]
 
 
 @pytest.mark.parametrize("kind", ["quarterly", "case", "spot-check"])

@@ -7,7 +7,6 @@ import json
 import openpyxl
 import pandas as pd
 import pytest
-from test_report_fixture import audited_db  # noqa: F401  (session fixture: sample → load → audit)
 
 from zfaudit.db import connect
 from zfaudit.scores import (
@@ -120,7 +119,7 @@ def _sheet(path, name) -> pd.DataFrame:
                          dtype={"人员编号": str, "单位编码": str})  # ids stay text
 
 
-def test_score_sheet_equals_sql_over_rule_results(audited_db, tmp_path):  # noqa: F811
+def test_score_sheet_equals_sql_over_rule_results(audited_db, tmp_path):
     """Recomputed here with pandas from rule_results and the run's recorded weights."""
     db, run = audited_db
     out = write_score_sheet(db, tmp_path / "s.xlsx", run)
@@ -162,7 +161,7 @@ def test_score_sheet_equals_sql_over_rule_results(audited_db, tmp_path):  # noqa
         assert rules.loc[r, "依据条款"] == prof["clauses"][r]
 
 
-def test_officer_sheet_counts_equal_findings(audited_db, tmp_path):  # noqa: F811
+def test_officer_sheet_counts_equal_findings(audited_db, tmp_path):
     db, run = audited_db
     out = write_score_sheet(db, tmp_path / "s.xlsx", run)
     people = _sheet(out.path, "人员").set_index("人员编号")

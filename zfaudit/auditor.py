@@ -98,7 +98,7 @@ def run_audit(
     per = period if isinstance(period, Period) else parse_period(period, today=as_of_ts.date())
     started = dt.datetime.now().replace(microsecond=0)
     rules = engine.rules_for_profile(prof)
-    with connect(db) as con:
+    with connect(db, must_exist=True) as con:
         _check_has_data(con)
         # Due dates of in-period events fall before period end + DEADLINE_REACH: that is the
         # calendar an audit needs (not as_of's year — a 2026Q3 audit run in 2027 needs no 2027).

@@ -21,10 +21,15 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def connect(db: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection: DuckDB lets one process write a file, so never hold it long."""
+def connect(
+    db: str | Path, read_only: bool = False, must_exist: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection: DuckDB lets one process write a file, so never hold it long.
+
+    Opening for writing creates the file unless `must_exist` (an audit of a mistyped path
+    should say so, not leave an empty database behind)."""
     db = Path(db)
-    if read_only and not db.exists():
+    if (read_only or must_exist) and not db.exists():
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
     try:
         con = duckdb.connect(str(db), read_only=read_only)

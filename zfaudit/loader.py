@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class TableStats:
     sha256: str = ""
     size_bytes: int = 0
     encoding: str | None = None
+    seconds: float = 0.0  # reading, typing and writing this file (benchmarks/bench_load.py)
 
 
 @dataclass
@@ -152,9 +154,10 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         for i, (table, path) in enumerate(plan.items()):
             if bar is not None:
                 bar.set_postfix_str(path.name)
-            staged.append(
-                _stage(con, contract().tables[table], path, f"t{i}", Path(tmp), report.warnings)
-            )
+            t0 = time.perf_counter()
+            st = _stage(con, contract().tables[table], path, f"t{i}", Path(tmp), report.warnings)
+            st.stats.seconds = time.perf_counter() - t0
+            staged.append(st)
             if bar is not None:
                 bar.update(1)
         # Phase 2 writes everything in ONE transaction.
@@ -162,7 +165,9 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         try:
             for st in staged:
                 if not st.stats.skipped_unchanged:
+                    t0 = time.perf_counter()
                     _write(con, load_id, st)
+                    st.stats.seconds += time.perf_counter() - t0
                     # temp tables hold a whole file: free them as soon as it is written
                     con.execute(f"DROP TABLE IF EXISTS {st.stg}")
                 report.tables.append(st.stats)
