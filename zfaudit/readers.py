@@ -41,7 +41,7 @@ class RawSource:
     reject_rows: str | None = None  # view (line, csv_line, message) of reader rejects
     temp_files: list[Path] = field(default_factory=list)
     csv_path: Path | None = None
-    total_lines: int = 0
+    total_lines: int | None = 0  # physical lines of csv_path (None: not known yet)
     tag: str = ""
 
 
@@ -96,10 +96,15 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
     return best.encoding if best else "gb18030"
 
 
-def to_utf8(path: Path, encoding: str, out: Path) -> Path:
-    """Stream-transcode a file to UTF-8 (DuckDB's CSV reader reads UTF-8 only)."""
+def to_utf8(path: Path, encoding: str, out: Path) -> tuple[Path, int]:
+    """Stream-transcode a file to UTF-8 (DuckDB's CSV reader reads UTF-8 only).
+
+    Returns the new file and its physical line count (as file_digest counts them), so that
+    the copy needs no second pass.
+    """
     dec = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
+    offset = lines = 0
+    last = b""
     with open(path, "rb") as src, open(out, "wb") as dst:
         while True:
             chunk = src.read(CHUNK)
@@ -110,11 +115,14 @@ def to_utf8(path: Path, encoding: str, out: Path) -> Path:
                     f"文件无法按 {encoding} 解码 / cannot decode {path.name} as {encoding} "
                     f"at byte {offset + e.start}: {e.reason}"
                 ) from e
-            dst.write(text.encode("utf-8"))
+            data = text.encode("utf-8")
+            dst.write(data)
+            lines += data.count(b"\n")
+            last = data[-1:] or last
             offset += len(chunk)
             if not chunk:
                 break
-    return out
+    return out, lines + (1 if last not in (b"\n", b"") else 0)
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -148,14 +156,13 @@ def _record_lines(path: Path) -> pa.Table:
     return pa.table({"phys": pa.array(phys, pa.int64()), "dline": pa.array(dline, pa.int64())})
 
 
-def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int) -> RawSource:
+def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int | None) -> RawSource:
     encoding = detect_encoding(path)
     src = RawSource(path, "csv", "", [], encoding, tag=tag, total_lines=total_lines)
     csv_path = path
     if encoding not in ("utf-8", "utf-8-sig"):
-        csv_path = to_utf8(path, encoding, tmpdir / f"{tag}.utf8.csv")
+        csv_path, src.total_lines = to_utf8(path, encoding, tmpdir / f"{tag}.utf8.csv")
         src.temp_files.append(csv_path)
-        src.total_lines = file_digest(csv_path)[2]
     src.csv_path = csv_path
     # the header is parsed here, not by DuckDB's sniffer, which gives up on ragged files
     with open(csv_path, encoding="utf-8-sig", errors="replace", newline="") as f:
@@ -368,8 +375,9 @@ def open_source(
     tag: str,
     tmpdir: Path,
     table_names: tuple[str, ...],
-    total_lines: int,
+    total_lines: int | None,
 ) -> RawSource:
+    """The file as an all-text relation; total_lines (physical lines) may be filled in later."""
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "csv":
         return open_csv(path, tag, tmpdir, total_lines)
