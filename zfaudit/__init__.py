@@ -6,7 +6,7 @@ The analyst's API (docs/api.md), imported lazily so `zfaudit --help` stays fast:
     zfaudit.load("data_samples/bureau", "bureau.duckdb")
     run = zfaudit.audit("bureau.duckdb", "zhuzhou_cgzf", "2026Q3")
     run = zfaudit.run("bureau.duckdb")              # the latest recorded run
-    zfaudit.sql("bureau.duckdb", "SELECT ... WHERE unit_id = ?", ["U01"])
+    zfaudit.sql("bureau.duckdb", "SELECT ... WHERE unit_id = ?", ["XJ10"])
 """
 
 from __future__ import annotations
