@@ -48,6 +48,12 @@ class Bureau:
         with connect(self.path) as con:
             con.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values()))
 
+    def camera(self, unit_id: str = "U2") -> None:
+        """Body camera D1 held by officer O1, both registered in `unit_id` — a unit other than
+        the cases' U1, so media rules show whose unit a finding goes to."""
+        self.add("devices", device_id="D1", unit_id=unit_id)
+        self.add("officers", officer_id="O1", unit_id=unit_id)
+
     def run(
         self,
         rule_id: str,

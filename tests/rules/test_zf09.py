@@ -19,8 +19,7 @@ def evidence(bureau, media_id, kind="video", recorded_end="2026-08-01 10:00:00",
 @pytest.fixture
 def base(bureau):
     bureau.add("cases", case_id="C1", unit_id="U1")
-    bureau.add("devices", device_id="D1", unit_id="U2")
-    bureau.add("officers", officer_id="O1", unit_id="U2")
+    bureau.camera()
     return bureau
 
 

@@ -36,8 +36,7 @@ def base(bureau):
                       risk_level="low")
         values.update(extra)
         bureau.add("cases", **values)
-    bureau.add("devices", device_id="D1", unit_id="U2")
-    bureau.add("officers", officer_id="O1", unit_id="U2")
+    bureau.camera()
     return bureau
 
 

@@ -27,8 +27,7 @@ def base(bureau):
                       mass_incident=False, major=False, risk_level="medium")
         values.update(extra)
         bureau.add("cases", **values)
-    bureau.add("devices", device_id="D1", unit_id="U2")
-    bureau.add("officers", officer_id="O1", unit_id="U2")
+    bureau.camera()
     return bureau
 
 

@@ -22,8 +22,7 @@ def media(bureau, media_id, sha256=GOOD, path=None, recorded_end="2026-08-01 10:
 @pytest.fixture
 def base(bureau):
     bureau.add("cases", case_id="C1", unit_id="U1")
-    bureau.add("devices", device_id="D1", unit_id="U2")
-    bureau.add("officers", officer_id="O1", unit_id="U2")
+    bureau.camera()
     media(bureau, "M_OK")
     media(bureau, "M_UPPER", sha256=GOOD.upper())  # hex case is not a difference
     media(bureau, "M_ALTERED")
