@@ -136,3 +136,29 @@ def test_composite_key_duplicates_and_missing(make_export, tmp_path, q):
     assert q(db, "SELECT step_id, officer_id, cert_shown FROM step_officers ORDER BY 1, 2") == [
         ("S1", "O1", True), ("S1", "O2", True)
     ]
+
+
+def test_repeated_key_keeps_its_raw_row(make_export, tmp_path, q):
+    # the later C1 passes every cell check, so its cells are read back from the file by line
+    cases = (
+        "案件编号,立案时间,重大执法决定,案由\n"
+        'C1,2026-07-01 09:30,是,"first"\n'
+        'C2,2026-07-01 09:30,否,"two\nlines"\n'  # a record spanning lines 3-4
+        'C1, 2026-07-02 09:30 ,否,"again, ""quoted"""\n'  # line 5: duplicate_key
+    )
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": cases.encode("gb18030")}), db)
+    assert q(db, QUARANTINE, ["cases"]) == [(5, "case_id", "C1", "duplicate_key")]
+    (raw,), = q(db, "SELECT raw_row FROM quarantine")
+    assert json.loads(raw) == {
+        "案件编号": "C1", "立案时间": " 2026-07-02 09:30 ", "重大执法决定": "否", "案由": 'again, "quoted"'
+    }
+    assert q(db, "SELECT case_id, cause FROM cases ORDER BY 1") == [("C1", "first"), ("C2", "two\nlines")]
+
+
+def test_repeated_key_raw_row_in_json(make_export, tmp_path, q):
+    records = [{"案件编号": "C1", "重大执法决定": "是"}, {"案件编号": "C1", "重大执法决定": " 否 "}]
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.json": json.dumps(records, ensure_ascii=False)}), db)
+    (line, reason, raw), = q(db, "SELECT line, reason, raw_row FROM quarantine")
+    assert (line, reason, json.loads(raw)) == (2, "duplicate_key", {"案件编号": "C1", "重大执法决定": " 否 "})

@@ -101,3 +101,32 @@ def test_damaged_utf8_is_input_error_not_mojibake(make_export, tmp_path):
     export = make_export({"cases.csv": data})
     with pytest.raises(InputError, match=r"cases\.csv.*line 9"):
         load(export, tmp_path / "t.duckdb")
+
+
+def test_staging_tables_never_outlive_a_load(make_export, tmp_path, q):
+    db = tmp_path / "t.duckdb"
+    load(make_export(name="first"), db)
+    # what a load killed between its two phases leaves behind
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE zf_stage_t3 AS SELECT 1 AS case_id")
+    con.close()
+    load(make_export({"cases.csv": "case_id\nC9\n"}, name="second"), db)
+    assert q(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'zf_stage%'") == [(0,)]
+    with pytest.raises(InputError):
+        load(make_export({"cases.csv": "case_id\nC10\n", "media.parquet": b"not parquet"}, name="third"), db)
+    assert q(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'zf_stage%'") == [(0,)]
+    assert q(db, "SELECT count(*) FROM cases WHERE case_id IN ('C9', 'C10')") == [(1,)]
+
+
+def test_loaded_tables_have_exactly_the_contract_columns(make_export, tmp_path, q):
+    # a first load swaps each staging table in: its columns must be the contract's, in order
+    from zfaudit.contract import contract
+
+    db = tmp_path / "t.duckdb"
+    load(make_export({"media.csv": "media_id,size_bytes\nM1,7\n"}), db)
+    for table in contract().tables.values():
+        got = q(db, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+                    "ORDER BY column_index", [table.name])
+        assert got == [(c.name, c.sql_type) for c in table.columns], table.name

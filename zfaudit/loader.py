@@ -1,8 +1,9 @@
 """`zfaudit load`: one export directory into the database, as one transaction.
 
 Per table file: read every column as text (readers.py), type it in SQL (typing_sql.py) into a
-temp staging table, send bad cells / missing or duplicate keys / reader rejects to `quarantine`,
-then delete-then-insert the good rows by key (a newer snapshot replaces older rows).
+staging table of the load's transaction, send bad cells / missing or duplicate keys / reader
+rejects to `quarantine`, then either swap the staging table in (empty target) or
+delete-then-insert the good rows by key (a newer snapshot replaces older rows).
 """
 
 from __future__ import annotations
@@ -18,16 +19,25 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import typing_sql as T
-from .contract import Table, contract, normalize_name
+from .contract import Column, Table, contract, normalize_name
 from .db import connect
 from .errors import CalendarError, InputError
-from .readers import FORMATS, RawSource, file_digest, finish_csv, line_sql, open_source
+from .readers import (
+    FORMATS,
+    RawSource,
+    fetch_csv_records,
+    file_digest,
+    finish_csv,
+    line_sql,
+    open_source,
+)
 from .workdays import ensure_years
 
 MEMORY_LIMIT = "3GB"
-STAGE = "zf_stage"  # attached database holding the staged files during one load
+STAGING = "zf_stage_"  # prefix of the staging tables one load creates and drops
 
 
 @dataclass
@@ -141,8 +151,8 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         raise InputError(f"缺少必需的表 / required table file missing: {names}")
     show = sys.stderr.isatty() if progress is None else progress
     report = LoadReport(None, str(db))
-    # A whole file is staged in memory; a memory cap makes DuckDB spill them to disk
-    # instead of growing (10M media rows stay under ~3 GB RSS). Below the default 80% of RAM.
+    # Hash tables and not-yet-flushed rows stay under this cap (DuckDB spills beyond it);
+    # below DuckDB's default of 80% of RAM so that a 10M-row file loads in ~1.5 GB RSS.
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
     bar = None
@@ -150,23 +160,22 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         from tqdm import tqdm
 
         bar = tqdm(total=2 * len(plan), desc="导入 / load", unit="step", file=sys.stderr)
-    # Staged files live in a compressed in-memory database, not in TEMP tables: a 10M-row file
-    # is ~4x smaller there (less spilling, faster scans). A transaction may write to only one
-    # database, so staged tables are dropped after phase 2's transaction, not during it.
-    con.execute(f"ATTACH ':memory:' AS {STAGE} (COMPRESS)")
+    _drop_staging(con)  # left behind by a load that was killed
     try:
         return _load_staged(con, plan, report, load_id, bar)
     finally:
         with contextlib.suppress(duckdb.Error):  # never mask the error that got us here
-            con.execute(f"DETACH {STAGE}")
+            _drop_staging(con)
+        if bar is not None:
+            bar.close()
 
 
 def _load_staged(
     con: duckdb.DuckDBPyConnection, plan: dict[str, Path], report: LoadReport, load_id: int, bar
 ) -> LoadReport:
     with tempfile.TemporaryDirectory(prefix="zfaudit-load-") as tmp:
-        # Phase 1 reads and types every file into staging tables (not database content, and
-        # outside a transaction so that their rowids are final); a bad file stops here.
+        # Phase 1 reads and types every file into a staging table (zf_stage_*, not database
+        # content: dropped whatever happens); a bad file stops here.
         staged = []
         for i, (table, path) in enumerate(plan.items()):
             if bar is not None:
@@ -196,10 +205,17 @@ def _load_staged(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            if bar is not None:
-                bar.close()
     return report
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND starts_with(table_name, ?)",
+        [STAGING],
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"DROP TABLE main.{name}")
 
 
 @dataclass
@@ -207,10 +223,10 @@ class _Staged:
     stats: TableStats
     table: Table
     src: RawSource | None = None
-    stg: str = ""
-    bad: str = ""
-    cols: dict[str, list[int]] = field(default_factory=dict)
-    values: dict[str, str] = field(default_factory=dict)
+    stage: str = ""  # the typed rows, a table of the load's transaction (see _stage_file)
+    base: int = 0  # rowid of the file's first row in `stage`
+    bad: str = ""  # one row per bad cell: rid, column_name, raw_value, reason, line
+    raw: str = ""  # rid, raw (the bad rows' cells as read)
     n_bad_rows: int = 0
     n_stg: int = 0
 
@@ -223,7 +239,7 @@ def _stage(
     tmp: Path,
     warnings: list[str],
 ) -> _Staged:
-    """Read one file into a typed staging table and list its bad rows (no database writes)."""
+    """Read one file into a typed staging table and list its bad rows."""
     # The SHA-256 is needed up front only to skip an unchanged file, and an unchanged file has a
     # loads row of its size. Otherwise the file is hashed in a thread while DuckDB reads it
     # (hashlib and DuckDB both release the GIL): that hides a whole pass over a big file.
@@ -264,27 +280,42 @@ def _stage_file(
     pending = isinstance(digest, Future)
     src = open_source(con, path, tag, tmp, (table.name, table.zh), None if pending else digest[2])
     cols = _map_headers(table, src, warnings)
-    stg = f"{STAGE}.stg_{tag}"
     v = {c: _value_expr(idx) for c, idx in cols.items()}  # cleaned text per contract column
     typed = [c for c in cols if table.column(c).type != "text"]
-    # One pass: read (all text), type, and clean the key into a temp table whose rowid is the
-    # file order. Raw cells stay too: quarantine's raw_row shows them as they were.
-    inner = ", ".join([*(f"{v[c]} AS v_{c}" for c in typed), *(f"{v[k]} AS k_{k}" for k in table.key)])
-    outer = "".join(f", {T.typed(table.column(c), f'v_{c}')} AS t_{c}" for c in typed)
-    exclude = f" EXCLUDE ({', '.join(f'v_{c}' for c in typed)})" if typed else ""
-    # The same pass flags candidate bad rows (cheap tests on values it has at hand), so that
-    # finding them later scans one boolean column instead of every typed column.
+    # The staging table has the target's own columns (plus bookkeeping) and lives in the
+    # database file: when the target is empty it simply becomes the target in phase 2 (_write),
+    # so a file is typed and compressed once, never copied. It is written outside the load's
+    # transaction on purpose: DuckDB rewrites a table created in a transaction at commit when
+    # rows were deleted from it, and phase 2 deletes the bad rows.
+    stage = f"{STAGING}{tag}"
+    con.execute(table.ddl(stage).replace(" IF NOT EXISTS", ""))
+    extras = ["_cand BOOLEAN", "_raw VARCHAR[]"] + (["_line BIGINT"] if src.line_mode == "column" else [])
+    for e in extras:
+        con.execute(f"ALTER TABLE {stage} ADD COLUMN {e}")
+    # One pass: read (all text), clean, type. It also flags candidate bad rows with cheap tests
+    # on values at hand, so that the exact checks later read those few rows only. The cells as
+    # read are kept for those rows only (one list column, NULL elsewhere, costs next to
+    # nothing); CSV duplicates get theirs from the file (readers.fetch_csv_records). Other
+    # formats keep every row's cells: they have no cheap way back to a record.
     raw_any = {c: " OR ".join(f"r{i} IS NOT NULL" for i in cols[c]) for c in typed}
-    cond = [f"(t_{c} IS NULL AND ({raw_any[c]}))" for c in typed]
-    cond += [f"k_{k} IS NULL" for k in table.key]
+    cond = [f"({c} IS NULL AND ({raw_any[c]}))" for c in typed] + [f"{k} IS NULL" for k in table.key]
+    cells = "[" + ", ".join(f"r{i}" for i in range(len(src.headers))) + "]"
+    raw = f"CASE WHEN _cand THEN {cells} END" if src.fmt == "csv" else cells
+    line = ", _line" if src.line_mode == "column" else ""
+    names = ", ".join(cols)
+    out = ", ".join(f"{_typed_expr(table.column(c), cols[c], v[c])} AS {c}" for c in cols)
     try:
         con.execute(
-            f"CREATE TABLE {stg} AS SELECT *, ({' OR '.join(cond)}) AS _cand FROM ("
-            f"SELECT *{exclude}{outer} FROM (SELECT *, {inner} FROM {src.relation}))"
+            f"INSERT INTO {stage} ({names}, _cand, _raw{line}) SELECT {names}, _cand, {raw}{line} "
+            f"FROM (SELECT *, ({' OR '.join(cond)}) AS _cand FROM (SELECT *, {out} FROM {src.relation}))"
         )
     except duckdb.Error as e:
         raise InputError(f"无法读取 / cannot read {path.name}: {e}") from e
-    n_stg = con.execute(f"SELECT count(*) FROM {stg}").fetchall()[0][0]
+    # rowids count from 0 in insertion (= file) order: rowid - base is the row's ordinal
+    n_stg, base, top = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {stage}").fetchall()[0]
+    base = base or 0
+    if n_stg and top - base + 1 != n_stg:  # line numbers rely on this
+        raise AssertionError(f"staging rowids of {path.name} are not contiguous")
     sha, size, lines = digest.result() if pending else digest
     stats = TableStats(table.name, str(path), sha256=sha, size_bytes=size, encoding=src.encoding)
     if src.total_lines is None:  # a UTF-8 CSV: its physical line count comes with the digest
@@ -293,12 +324,13 @@ def _stage_file(
         finish_csv(con, src, n_stg)
 
     # --- bad rows: one row per bad cell (untypable, missing key, duplicate key)
-    # The staging pass flagged candidate rows (_cand); the exact checks run on those few.
     cand = f"cand_{tag}"
-    # only the columns the checks read: a `*` here would decompress every column of every row
-    need = sorted({f"r{i}" for c in typed for i in cols[c]}, key=lambda r: int(r[1:]))
-    need += [f"t_{c}" for c in typed] + [f"k_{k}" for k in table.key]
-    con.execute(f"CREATE TEMP TABLE {cand} AS SELECT rowid AS rid, {', '.join(need)} FROM {stg} WHERE _cand")
+    picks = [f"_raw[{i + 1}] AS r{i}" for i in range(len(src.headers))]
+    picks += [f"{c} AS t_{c}" for c in typed] + [f"{k} AS k_{k}" for k in table.key]
+    con.execute(
+        f"CREATE TEMP TABLE {cand} AS SELECT rowid - {base} AS rid, {', '.join(picks)} "
+        f"FROM {stage} WHERE _cand"
+    )
     parts = [
         f"SELECT rid, {T.lit(c)} AS column_name, {v[c]} AS raw_value, "
         f"{T.lit(T.reason(table.column(c)))} AS reason FROM {cand} "
@@ -310,47 +342,77 @@ def _stage_file(
         f"FROM {cand} WHERE k_{k} IS NULL"
         for k in table.key
     ]
-    knames = ", ".join(f"k_{k}" for k in table.key)
-    knn = " AND ".join(f"k_{k} IS NOT NULL" for k in table.key)
+    knames = ", ".join(table.key)
+    knn = " AND ".join(f"{k} IS NOT NULL" for k in table.key)
     dups = f"dup_{tag}"
     # Grouping millions of text keys is slow; grouping their 64-bit hashes is not. Only rows
     # whose hash repeats (every true duplicate, plus rare collisions) get the exact grouping.
     hk = f"hash({knames})"
     con.execute(
-        f"CREATE TEMP TABLE {dups} AS SELECT {knames}, min(rowid) AS first FROM {stg} "
-        f"WHERE {knn} AND {hk} IN (SELECT h FROM (SELECT {hk} AS h FROM {stg} WHERE {knn}) "
+        f"CREATE TEMP TABLE {dups} AS SELECT {knames}, min(rowid) AS first FROM {stage} "
+        f"WHERE {knn} AND {hk} IN (SELECT h FROM (SELECT {hk} AS h FROM {stage} WHERE {knn}) "
         f"GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING count(*) > 1"
     )
     if con.execute(f"SELECT count(*) FROM {dups}").fetchall()[0][0]:
         # a key seen again: the first row (lowest ordinal = earliest line) loads, later ones not
-        kjoin = " AND ".join(f"s.k_{k} = d.k_{k}" for k in table.key)
-        kval = " || ',' || ".join(f"s.k_{k}" for k in table.key)
+        kjoin = " AND ".join(f"s.{k} = d.{k}" for k in table.key)
+        kval = " || ',' || ".join(f"s.{k}" for k in table.key)
         parts.append(
-            f"SELECT s.rowid AS rid, {T.lit(','.join(table.key))} AS column_name, {kval} AS raw_value, "
-            f"'duplicate_key' AS reason FROM {stg} s JOIN {dups} d ON {kjoin} WHERE s.rowid > d.first"
+            f"SELECT s.rowid - {base} AS rid, {T.lit(','.join(table.key))} AS column_name, "
+            f"{kval} AS raw_value, 'duplicate_key' AS reason "
+            f"FROM {stage} s JOIN {dups} d ON {kjoin} WHERE s.rowid > d.first"
         )
     bad = f"bad_{tag}"
     con.execute(f"CREATE TEMP TABLE {bad}_0 AS {' UNION ALL '.join(parts)}")
-    lines_rel = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", stg)
+    lines_of = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", f"(SELECT rowid - {base} AS rid, _line FROM {stage})")
     con.execute(
-        f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_rel}) l USING (rid)"
+        f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_of}) l USING (rid)"
     )
     n_bad_rows = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}").fetchall()[0][0]
+    raw_t = _bad_rows_raw(con, src, stage, base, bad, tag)
     for name in (cand, dups, f"{bad}_0"):
         con.execute(f"DROP TABLE {name}")
-    return _Staged(stats, table, src, stg, bad, cols, v, n_bad_rows, n_stg)
+    return _Staged(stats, table, src, stage, base, bad, raw_t, n_bad_rows, n_stg)
+
+
+def _bad_rows_raw(
+    con: duckdb.DuckDBPyConnection, src: RawSource, stage: str, base: int, bad: str, tag: str
+) -> str:
+    """A temp table (rid, raw) with the cells of every bad row exactly as read."""
+    raw = f"raw_{tag}"
+    con.execute(
+        f"CREATE TEMP TABLE {raw} AS SELECT rowid - {base} AS rid, _raw AS raw FROM {stage} "
+        f"WHERE rowid IN (SELECT rid + {base} FROM {bad}) AND _raw IS NOT NULL"
+    )
+    # CSV rows that only repeat a key passed the cheap tests, so the staging kept no cells:
+    # read those few records again from the file, by line.
+    todo = con.execute(
+        f"SELECT DISTINCT rid, line FROM {bad} WHERE rid NOT IN (SELECT rid FROM {raw}) ORDER BY line"
+    ).fetchall()
+    if todo:
+        records = fetch_csv_records(src, [line for _, line in todo])
+        width = len(src.headers)
+        rows = pa.table({
+            "rid": pa.array([rid for rid, _ in todo], pa.int64()),
+            "raw": pa.array([(records[line] + [None] * width)[:width] for _, line in todo],
+                            pa.list_(pa.string())),
+        })
+        con.register(f"{raw}_py", rows)
+        con.execute(f"INSERT INTO {raw} SELECT * FROM {raw}_py")
+        con.unregister(f"{raw}_py")
+    return raw
 
 
 def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
     """Quarantine, replace and insert one staged table (inside the load's transaction)."""
-    table, src, stg, bad, cols, v, stats = st.table, st.src, st.stg, st.bad, st.cols, st.values, st.stats
+    table, src, stage, bad, stats = st.table, st.src, st.stage, st.bad, st.stats
     path = src.path
     raw_row = "json_object(" + ", ".join(
-        f"{T.lit(h)}, r{i}" for i, h in enumerate(src.headers)
+        f"{T.lit(h)}, r.raw[{i + 1}]" for i, h in enumerate(src.headers)
     ) + ")"
     con.execute(
         f"INSERT INTO quarantine SELECT ?, ?, ?, b.line, b.column_name, b.raw_value, "
-        f"{raw_row}, b.reason FROM {bad} b JOIN {stg} s ON s.rowid = b.rid ORDER BY b.line, b.column_name",
+        f"{raw_row}, b.reason FROM {bad} b JOIN {st.raw} r USING (rid) ORDER BY b.line, b.column_name",
         [load_id, table.name, str(path)],
     )
     if src.reject_rows:
@@ -360,30 +422,36 @@ def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
             f"FROM {src.reject_rows} ORDER BY line",
             [load_id, table.name, str(path)],
         )
-    n_bad_rows, n_stg = st.n_bad_rows, st.n_stg
+    dropped = con.execute(
+        f"DELETE FROM {stage} WHERE rowid IN (SELECT rid + {st.base} FROM {bad})"
+    ).fetchall()[0][0]
+    if dropped != st.n_bad_rows:
+        raise AssertionError(f"bad rows of {path.name}: {dropped} removed, {st.n_bad_rows} found")
+    for extra in ("_cand", "_raw", *(["_line"] if src.line_mode == "column" else [])):
+        con.execute(f"ALTER TABLE {stage} DROP COLUMN {extra}")
+    good = st.n_stg - st.n_bad_rows
 
     # --- snapshot replace: delete rows whose key arrives again, then insert the good rows
-    good = f"(SELECT * FROM {stg} WHERE rowid NOT IN (SELECT rid FROM {bad}))" if n_bad_rows else stg
     has_rows = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table.name} LIMIT 1)").fetchall()[0][0]
     replaced = 0
     if has_rows:
         match = " AND ".join(f"{table.name}.{k} = n.{k}" for k in table.key)
         replaced = con.execute(
-            f"DELETE FROM {table.name} USING (SELECT DISTINCT {', '.join(f'k_{k} AS {k}' for k in table.key)} "
-            f"FROM {good}) n WHERE {match}"
+            f"DELETE FROM {table.name} USING (SELECT DISTINCT {', '.join(table.key)} FROM {stage}) n "
+            f"WHERE {match}"
         ).fetchall()[0][0]
-    select = ", ".join(
-        f"k_{c}" if c in table.key else v[c] if table.column(c).type == "text" else f"t_{c}"
-        for c in cols
-    )
-    inserted = con.execute(
-        f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {select} FROM {good}"
-    ).fetchall()[0][0]
+        inserted = con.execute(f"INSERT INTO {table.name} SELECT * FROM {stage}").fetchall()[0][0]
+        con.execute(f"DROP TABLE {stage}")
+    else:
+        # an empty target: the staging table, which has its exact columns, takes its place
+        con.execute(f"DROP TABLE {table.name}")
+        con.execute(f"ALTER TABLE {stage} RENAME TO {table.name}")
+        inserted = good
 
-    stats.rows_read = n_stg + src.rejects
+    stats.rows_read = st.n_stg + src.rejects
     stats.rows_replaced = replaced
     stats.rows_loaded = inserted - replaced
-    stats.rows_quarantined = n_bad_rows + src.rejects
+    stats.rows_quarantined = st.n_bad_rows + src.rejects
     # nothing is silently dropped (checked even under python -O, hence no bare assert)
     if stats.rows_read != stats.rows_loaded + stats.rows_replaced + stats.rows_quarantined:
         raise AssertionError(f"row accounting broken for {path.name}: {stats}")
@@ -423,6 +491,21 @@ def _map_headers(table: Table, src: RawSource, warnings: list[str]) -> dict[str,
         )
     # contract column order
     return {c: cols[c] for c in table.column_names if c in cols}
+
+
+def _typed_expr(column: Column, idx: list[int], cleaned: str) -> str:
+    """The stored value of one column: cleaned text, or the typed value of the cleaned text.
+
+    Typing the raw cell gives the same value whenever it succeeds (every typing ignores or
+    rejects surrounding whitespace), so cleaning runs only for cells it rejects.
+    """
+    if column.type == "text" and not column.codeset:
+        return cleaned
+    if len(idx) > 1:
+        return T.typed(column, cleaned)
+    r = f"r{idx[0]}"
+    # the outer CASE keeps empty cells (often most of a column) out of the long typing chains
+    return f"CASE WHEN {r} IS NOT NULL THEN coalesce({T.typed(column, r)}, {T.typed(column, cleaned)}) END"
 
 
 def _value_expr(idx: list[int]) -> str:

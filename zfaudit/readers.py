@@ -41,6 +41,7 @@ class RawSource:
     reject_rows: str | None = None  # view (line, csv_line, message) of reader rejects
     temp_files: list[Path] = field(default_factory=list)
     csv_path: Path | None = None
+    delim: str = ","
     total_lines: int | None = 0  # physical lines of csv_path (None: not known yet)
     tag: str = ""
 
@@ -168,6 +169,7 @@ def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int | None) -> Raw
     with open(csv_path, encoding="utf-8-sig", errors="replace", newline="") as f:
         header_line = f.readline()
     delim = _sniff_delimiter(header_line)
+    src.delim = delim
     src.headers = next(csv.reader([header_line.rstrip("\r\n")], delimiter=delim), [])
     if not any(h.strip() for h in src.headers):
         raise InputError(f"CSV 文件没有表头 / {path.name}: no header line")
@@ -227,17 +229,54 @@ def finish_csv(con: duckdb.DuckDBPyConnection, src: RawSource, n_good: int) -> N
 
 
 def line_sql(src: RawSource, rids: str, stg: str) -> str:
-    """SELECT rid, line for the row ordinals in relation `rids` (column rid)."""
+    """SELECT rid, line for the row ordinals in relation `rids` (column rid).
+
+    `stg` is the staged file as a relation with columns rid and _line (used by xlsx sources)."""
     if src.line_mode == "rid":
         return f"SELECT rid, rid + {src.line_offset} AS line FROM {rids}"
     if src.line_mode == "column":
-        return f"SELECT b.rid, s._line AS line FROM {rids} b JOIN {stg} s ON s.rowid = b.rid"
+        return f"SELECT b.rid, s._line AS line FROM {rids} b JOIN {stg} s ON s.rid = b.rid"
     if src.line_mode == "csv_gap":
         return (
             f"SELECT b.rid, b.rid + 2 + coalesce(j.n, 0) AS line FROM {rids} b "
             f"ASOF LEFT JOIN rej_{src.tag}_gap j ON b.rid >= j.g"
         )
     return f"SELECT b.rid, g.phys AS line FROM {rids} b JOIN {src.tag}_goodlines g ON g.k = b.rid"
+
+
+def fetch_csv_records(src: RawSource, lines: list[int]) -> dict[int, list[str | None]]:
+    """The CSV records that start at the given physical lines, cells as read (empty -> None).
+
+    For the few rows a load quarantines without having kept their cells (repeated keys): one
+    streamed pass finds where those lines start, then each record is parsed from there (a
+    quoted field may span lines). Python's csv module cannot tell an empty quoted cell from an
+    empty one, so both come back as None, as DuckDB reads the latter.
+    """
+    wanted = sorted(set(lines))
+    starts: dict[int, int] = {}
+    it = iter(wanted)
+    w = next(it, None)
+    newlines = offset = 0  # newlines before the current chunk, and its byte offset
+    with open(src.csv_path, "rb") as f:
+        while w is not None and (chunk := f.read(CHUNK)):
+            n = chunk.count(b"\n")
+            pos, seen = 0, newlines
+            while w is not None and w - 1 <= newlines + n:
+                while seen < w - 1:  # line w starts after the file's (w-1)th newline
+                    pos = chunk.index(b"\n", pos) + 1
+                    seen += 1
+                starts[w] = offset + pos
+                w = next(it, None)
+            newlines += n
+            offset += len(chunk)
+    out: dict[int, list[str | None]] = {}
+    with open(src.csv_path, "rb") as f:
+        for line, start in starts.items():
+            f.seek(start)
+            text = (raw.decode("utf-8", errors="replace") for raw in f)
+            record = next(csv.reader(text, delimiter=src.delim, quotechar='"', doublequote=True), [])
+            out[line] = [c if c != "" else None for c in record]
+    return out
 
 
 # ---------------------------------------------------------------- xlsx
