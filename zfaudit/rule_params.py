@@ -9,11 +9,19 @@ all five profiles (and a bureau's own).
     audit.field_stages the FIELD stage set of RULES.md
     audit.calendar_seq every calendar day with workday_seq = workdays on or before that day
     audit.media_files  media_id, present, sha256_actual (only when a media store is given)
+
+Then the SQL the rules share (zfaudit/rules/staging/*.sql, one object a file, dbt-style staging
+models; docs/engine.md), installed before any rule runs:
+
+    audit.media_linked   view: every media item with its unit and dangling-reference flags
+    audit.with_due_at    table macro: due_at of an event under an hours/days/working-days deadline
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
+from pathlib import Path
 
 import duckdb
 
@@ -95,6 +103,19 @@ def install_params(
     )
     if media_files:
         con.executemany("INSERT INTO audit.media_files VALUES (?, ?, ?)", media_files)
+    install_staging(con)
+
+
+def staging_dir() -> Path:
+    """zfaudit/rules/staging: shared SQL, not rules (the engine discovers rules/*.sql only)."""
+    return Path(str(resources.files("zfaudit").joinpath("rules", "staging")))
+
+
+def install_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the shared views and macros: each staging file is one CREATE OR REPLACE
+    statement on schema `audit`, run in file-name order. Uses the caller's transaction."""
+    for path in sorted(staging_dir().glob("*.sql")):
+        con.execute(path.read_text("utf-8"))
 
 
 def _sql_type(name: str, v: object) -> str:

@@ -18,10 +18,6 @@ settings as (
     select * from audit.settings
 ),
 
-calendar_seq as (
-    select date, is_workday, workday_seq from audit.calendar_seq
-),
-
 cases_src as (
     select case_id, unit_id from cases
 ),
@@ -72,20 +68,9 @@ deadline_terms as (
     cross join settings as s
 ),
 
--- N working days: the workday whose workday_seq is seq(event date) + N (an equality join)
+-- due_at: N hours / N days / N working days from due_from (rules/staging/with_due_at.sql)
 with_due as (
-    select
-        t.*,
-        case
-            when n_hours is not null then due_from + to_hours(n_hours)
-            when n_days is not null then
-                (due_from::date + n_days)::timestamp + interval '23:59:59'
-            when n_working_days is not null then w.date::timestamp + interval '23:59:59'
-        end as due_at
-    from deadline_terms as t
-    left join calendar_seq as e on e.date = t.due_from::date
-    left join calendar_seq as w
-        on w.workday_seq = e.workday_seq + t.n_working_days and w.is_workday
+    select * from audit.with_due_at('deadline_terms')
 ),
 
 checked as (

@@ -14,10 +14,6 @@ settings as (
     select * from audit.settings
 ),
 
-calendar_seq as (
-    select date, is_workday, workday_seq from audit.calendar_seq
-),
-
 cases_src as (
     select case_id, unit_id, concluded_at, archived_at from cases
 ),
@@ -25,6 +21,7 @@ cases_src as (
 cases_in_scope as (
     select
         c.*,
+        c.concluded_at as due_from,
         s.archive_hours as n_hours,
         s.archive_days as n_days,
         s.archive_working_days as n_working_days
@@ -34,20 +31,9 @@ cases_in_scope as (
     where c.concluded_at >= scope.period_start and c.concluded_at < scope.period_end
 ),
 
--- N working days: the workday whose workday_seq is seq(event date) + N (an equality join)
+-- due_at: N hours / N days / N working days from concluded_at (rules/staging/with_due_at.sql)
 with_due as (
-    select
-        c.*,
-        case
-            when n_hours is not null then concluded_at + to_hours(n_hours)
-            when n_days is not null then
-                (concluded_at::date + n_days)::timestamp + interval '23:59:59'
-            when n_working_days is not null then w.date::timestamp + interval '23:59:59'
-        end as due_at
-    from cases_in_scope as c
-    left join calendar_seq as e on e.date = c.concluded_at::date
-    left join calendar_seq as w
-        on w.workday_seq = e.workday_seq + c.n_working_days and w.is_workday
+    select * from audit.with_due_at('cases_in_scope')
 ),
 
 checked as (

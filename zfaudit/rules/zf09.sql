@@ -6,19 +6,17 @@ with
 
 scope as (select period_start, period_end from audit.scope),
 
+-- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
 media_src as (
-    select media_id, case_id, step_id, device_id, officer_id, kind, recorded_end,
-           evidence, made_by, method, proves, transcript
-    from media
+    select media_id, case_id, step_id, officer_id, kind, recorded_end,
+           evidence, made_by, method, proves, transcript,
+           unit_id, case_missing, step_missing, device_missing, officer_missing
+    from audit.media_linked
 ),
 
-cases_src as (select case_id, unit_id from cases),
-steps_src as (select step_id from steps where step_id is not null),
-devices_src as (select device_id, unit_id from devices),
-officers_src as (select officer_id from officers where officer_id is not null),
-
 media_in_scope as (
-    -- scalar subqueries, not a join with scope: keeps DuckDB's row estimates for the hash joins
+    -- the period as scalar subqueries on audit.scope: DuckDB pushes them into the media scan,
+    -- below the view's joins, so only the period's media are linked (docs/engine.md)
     select m.*
     from media_src m
     where m.evidence
@@ -29,16 +27,8 @@ media_in_scope as (
 linked as (
     select
         m.*,
-        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
-        -- existence tests as IN (mark joins): the hash table is built on the looked-up table
-        (m.case_id is not null and c.case_id is null)
-            or (m.step_id is not null and m.step_id not in (select step_id from steps_src))
-            or (m.device_id is not null and d.device_id is null)
-            or (m.officer_id is not null
-                and m.officer_id not in (select officer_id from officers_src)) as dangling
+        case_missing or step_missing or device_missing or officer_missing as dangling
     from media_in_scope m
-    left join cases_src c on c.case_id = m.case_id
-    left join devices_src d on d.device_id = m.device_id
 ),
 
 checked as (

@@ -9,20 +9,18 @@ with
 
 scope as (select period_start, period_end, media_store_checked from audit.scope),
 
+-- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
 media_src as (
-    select media_id, case_id, step_id, device_id, officer_id, recorded_end, path, sha256
-    from media
+    select media_id, case_id, step_id, officer_id, recorded_end, path, sha256,
+           unit_id, case_missing, step_missing, device_missing, officer_missing
+    from audit.media_linked
 ),
 
 files_src as (select media_id, present, sha256_actual from audit.media_files),
 
-cases_src as (select case_id, unit_id from cases),
-steps_src as (select step_id from steps where step_id is not null),
-devices_src as (select device_id, unit_id from devices),
-officers_src as (select officer_id from officers where officer_id is not null),
-
 media_in_scope as (
-    -- scalar subqueries, not a join with scope: keeps DuckDB's row estimates for the hash joins
+    -- the period as scalar subqueries on audit.scope: DuckDB pushes them into the media scan,
+    -- below the view's joins, so only the period's media are linked (docs/engine.md)
     select m.*, (select media_store_checked from scope) as media_store_checked
     from media_src m
     where nullif(trim(m.path), '') is not null
@@ -33,20 +31,12 @@ media_in_scope as (
 linked as (
     select
         m.*,
-        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
-        -- existence tests as IN (mark joins): the hash table is built on the looked-up table
-        (m.case_id is not null and c.case_id is null)
-            or (m.step_id is not null and m.step_id not in (select step_id from steps_src))
-            or (m.device_id is not null and d.device_id is null)
-            or (m.officer_id is not null
-                and m.officer_id not in (select officer_id from officers_src)) as dangling,
+        case_missing or step_missing or device_missing or officer_missing as dangling,
         f.media_id is not null as listed,
         f.present,
         f.sha256_actual
     from media_in_scope m
     left join files_src f on f.media_id = m.media_id
-    left join cases_src c on c.case_id = m.case_id
-    left join devices_src d on d.device_id = m.device_id
 ),
 
 checked as (
