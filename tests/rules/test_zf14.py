@@ -64,3 +64,19 @@ def test_period_by_opened_at(bureau):
     case(bureau, "C_NO_OPENED_AT", opened_at=None)
     for profile in PROFILES:
         assert bureau.outcomes("zf14", profile, key="case_id") == {"C_FIRST": "pass"}
+
+
+def test_bureau_profile_in_working_days(bureau, tmp_path):
+    # a bureau's own profile may set the deadline in working days: it is honoured, not ignored
+    path = tmp_path / "bureau.yaml"
+    path.write_text("extends: zhuzhou_cgzf\nname: bureau\n"
+                    "deadlines:\n  emergency_approval: {working_days: 1}\n", encoding="utf-8")
+    case(bureau, "C_HOLIDAY", opened_at="2026-10-03 08:00:00")  # 1st working day after: 10-08
+    case(bureau, "C_FRI", opened_at="2026-10-09 08:00:00", approved_at="2026-10-10 18:00:00")
+    items = bureau.run("zf14", str(path), start="2026-10-01", end="2026-11-01",
+                       as_of="2026-10-11 12:00:00").set_index("case_id")
+    assert dict(items["due_at"]) == {
+        "C_HOLIDAY": pd.Timestamp("2026-10-08 23:59:59"),
+        "C_FRI": pd.Timestamp("2026-10-10 23:59:59"),  # 10-10 is a 调休 working day
+    }
+    assert dict(items["outcome"]) == {"C_HOLIDAY": "violation", "C_FRI": "pass"}
