@@ -22,11 +22,11 @@ demo: $(BIN)/.installed
 	$(BIN)/zfaudit report quarterly --db $(DEMO)/bureau.duckdb --out $(DEMO)/reports/
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check zfaudit tests benchmarks
+	$(BIN)/ruff check zfaudit tests benchmarks notebooks
 	$(BIN)/pytest -q
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check zfaudit tests benchmarks
+	$(BIN)/ruff check zfaudit tests benchmarks notebooks
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_load.py
