@@ -151,8 +151,8 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         raise InputError(f"缺少必需的表 / required table file missing: {names}")
     show = sys.stderr.isatty() if progress is None else progress
     report = LoadReport(None, str(db))
-    # Hash tables and not-yet-flushed rows stay under this cap (DuckDB spills beyond it);
-    # below DuckDB's default of 80% of RAM so that a 10M-row file loads in ~1.5 GB RSS.
+    # Hash tables and not-yet-flushed rows stay under this cap (DuckDB spills beyond it),
+    # well below DuckDB's default of 80% of RAM (benchmarks/RESULTS.md: peak RSS per load).
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
     bar = None
