@@ -177,3 +177,16 @@ def test_pending_as_of(bureau, profile):
     assert bureau.outcomes("zf04", profile, key="media_id", as_of=after) == {
         "M_WAIT": "violation", "M_LATER": "pass",
     }
+
+
+def test_unit_is_the_cases_even_when_the_case_has_none(bureau):
+    # RULES.md: the case's unit for media rules; the device's only when there is no case —
+    # the same attribution as audit.media_linked (ZF08–ZF13) and DQ01/DQ02
+    bureau.camera("U2")
+    bureau.add("cases", case_id="C1", unit_id="U1")
+    bureau.add("cases", case_id="C_NO_UNIT")
+    medium(bureau, "M_CASE", "2026-08-01 09:00:00")
+    medium(bureau, "M_CASE_NO_UNIT", "2026-08-01 09:00:00", case_id="C_NO_UNIT")
+    medium(bureau, "M_PATROL", "2026-08-01 09:00:00", case_id=None)
+    items = bureau.run("zf04", "zhuzhou_cgzf").set_index("media_id")
+    assert dict(items["unit_id"].fillna("-")) == {"M_CASE": "U1", "M_CASE_NO_UNIT": "-", "M_PATROL": "U2"}

@@ -93,7 +93,8 @@ media_items as (
         m.case_id,
         m.step_id,
         m.officer_id,
-        coalesce(c.unit_id, d.unit_id) as unit_id,
+        -- RULES.md 评议考核: the case's unit; the device's unit only when there is no case
+        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
         nullif(concat_ws('；',
             case when m.device_id is not null and d.device_id is null then
                 '设备 ' || m.device_id || ' 在设备表中不存在' end,
@@ -118,7 +119,8 @@ access_items as (
         a.access_id,
         a.media_id,
         m.case_id,
-        coalesce(c.unit_id, d.unit_id) as unit_id,
+        -- RULES.md 评议考核: the case's unit; the device's unit only when there is no case
+        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
         case when m.media_id is null then
             '调阅的音像记录 ' || coalesce(a.media_id, '(空)') || ' 在音像记录表中不存在'
         end as problem

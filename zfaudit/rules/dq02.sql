@@ -63,7 +63,8 @@ media_items as (
         m.case_id,
         m.step_id,
         m.officer_id,
-        coalesce(c.unit_id, d.unit_id) as unit_id,
+        -- RULES.md 评议考核: the case's unit; the device's unit only when there is no case
+        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
         nullif(concat_ws('；',
             case when m.recorded_end < m.recorded_start then
                 '拍摄结束时间 ' || strftime(m.recorded_end, '%Y-%m-%d %H:%M:%S')

@@ -38,7 +38,8 @@ media_src as (
 media_in_scope as (
     select
         m.*,
-        coalesce(c.unit_id, d.unit_id) as unit_id,
+        -- RULES.md 评议考核: the case's unit; the device's unit only when there is no case
+        case when c.case_id is not null then c.unit_id else d.unit_id end as unit_id,
         m.case_id is not null and c.case_id is null as case_missing,
         m.step_id is not null and st.step_id is null as step_missing,
         coalesce(s.upload_remote_hours, s.upload_remote_days,
