@@ -88,3 +88,19 @@ def test_dangling_references(dangling, profile):
     assert unit[(None, None, "M_OK", "A_OK")] == "U1"
     assert unit[("S_DANG", None, None, None)] is None
     assert {r["rule_id"] for r in items.values()} == {"DQ01"}
+
+
+def test_media_step_of_another_case(bureau):
+    # the step exists, but in another case: ZF03 (by step) and ZF08 (by case) would disagree
+    bureau.camera("U1")
+    t, end = "2026-07-10 09:00:00", "2026-07-10 10:00:00"
+    for c in ("C1", "C2"):
+        bureau.add("cases", case_id=c, unit_id="U1")
+    bureau.add("steps", step_id="S1", case_id="C1", stage="inquiry", started_at=t)
+    bureau.add("steps", step_id="S2", case_id="C2", stage="inquiry", started_at=t)
+    for m, case, step in (("M_SAME", "C1", "S1"), ("M_OTHER", "C1", "S2"), ("M_NO_CASE", None, "S2")):
+        bureau.add("media", media_id=m, device_id="D1", officer_id="O1", case_id=case,
+                   step_id=step, kind="video", recorded_end=end)
+    items = bureau.run("dq01", "zhuzhou_cgzf").dropna(subset=["media_id"]).set_index("media_id")
+    assert dict(items["outcome"]) == {"M_SAME": "pass", "M_OTHER": "violation", "M_NO_CASE": "pass"}
+    assert items.loc["M_OTHER", "detail"] == "环节 S2 属于案件 C2，与登记的案件 C1 不一致"

@@ -1,5 +1,6 @@
 -- DQ01 dangling references — RULES.md "Data-quality checks" (DQ01): a step's case, a step
--- officer, a media item's device, officer, case or step, an access's media, not found.
+-- officer, a media item's device, officer, case or step, an access's media, not found; and a
+-- media item whose step belongs to a case other than its own (docs/decisions.md "DQ01").
 -- One row per record in scope that carries references; pass when every reference resolves.
 -- NULL counts as dangling only where the contract makes the reference mandatory (a step
 -- belongs to a case, an access is to a media item); media may legitimately lack a case
@@ -103,7 +104,12 @@ media_items as (
             case when m.case_id is not null and c.case_id is null then
                 '案件 ' || m.case_id || ' 在案件表中不存在' end,
             case when m.step_id is not null and st.step_id is null then
-                '环节 ' || m.step_id || ' 在环节表中不存在' end
+                '环节 ' || m.step_id || ' 在环节表中不存在' end,
+            -- a step of another case: rules by step (ZF03) and by case (ZF08) would disagree
+            case when m.case_id is not null and st.case_id is distinct from m.case_id
+                and st.step_id is not null then
+                '环节 ' || m.step_id || ' 属于案件 ' || coalesce(st.case_id, '(空)')
+                || '，与登记的案件 ' || m.case_id || ' 不一致' end
         ), '') as problem
     from media_src as m
     cross join scope
