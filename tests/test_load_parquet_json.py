@@ -87,3 +87,20 @@ def test_invalid_json_is_input_error(make_export, tmp_path):
     export = make_export({"steps.json": '[{"step_id": "S1", '})
     with pytest.raises(InputError, match="steps.json"):
         load(export, tmp_path / "t.duckdb")
+
+
+def test_parquet_raw_rows_of_bad_and_repeated_rows(make_export, tmp_path, q):
+    # a bad cell keeps the row's cells from the staging pass; a repeated key's row is read
+    # again from the file by its row number
+    cases = pa.table({
+        "case_id": ["C1", "C2", "C1", "C3"],
+        "major": ["是", "也许", " 否 ", "否"],
+        "opened_at": pa.array([dt.datetime(2026, 7, 1, 9, 30)] * 4, pa.timestamp("us")),
+    })
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.parquet": parquet(cases)}), db)
+    rows = q(db, "SELECT line, reason, raw_row FROM quarantine ORDER BY line")
+    assert [(line, reason, json.loads(raw)) for line, reason, raw in rows] == [
+        (2, "bad_bool", {"case_id": "C2", "major": "也许", "opened_at": "2026-07-01 09:30:00"}),
+        (3, "duplicate_key", {"case_id": "C1", "major": " 否 ", "opened_at": "2026-07-01 09:30:00"}),
+    ]

@@ -77,3 +77,21 @@ def test_corrupt_xlsx_is_input_error(make_export, tmp_path):
     export = make_export({"cases.xlsx": b"PK\x03\x04 this is not a workbook"})
     with pytest.raises(InputError, match="cases.xlsx"):
         load(export, tmp_path / "t.duckdb")
+
+
+def test_raw_rows_of_bad_and_repeated_rows(make_export, tmp_path, q):
+    import json
+
+    rows = [
+        ["案件编号", "重大执法决定", "立案时间"],
+        ["C1", "是", dt.datetime(2026, 7, 1, 9, 30)],
+        ["C2", "也许", dt.datetime(2026, 7, 1, 9, 30)],
+        ["C1", " 否 ", dt.datetime(2026, 7, 2, 9, 30)],
+    ]
+    db = tmp_path / "t.duckdb"
+    load(make_export({"案件.xlsx": xlsx({"案件": rows}, start_row=1)}), db)
+    got = q(db, "SELECT line, reason, raw_row FROM quarantine ORDER BY line")
+    assert [(line, reason, json.loads(raw)) for line, reason, raw in got] == [
+        (4, "bad_bool", {"案件编号": "C2", "重大执法决定": "也许", "立案时间": "2026-07-01 09:30:00"}),
+        (5, "duplicate_key", {"案件编号": "C1", "重大执法决定": " 否 ", "立案时间": "2026-07-02 09:30:00"}),
+    ]

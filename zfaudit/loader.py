@@ -33,6 +33,7 @@ from .readers import (
     finish_csv,
     line_sql,
     open_source,
+    refetch_sql,
 )
 from .workdays import ensure_years
 
@@ -295,12 +296,12 @@ def _stage_file(
     # One pass: read (all text), clean, type. It also flags candidate bad rows with cheap tests
     # on values at hand, so that the exact checks later read those few rows only. The cells as
     # read are kept for those rows only (one list column, NULL elsewhere, costs next to
-    # nothing); CSV duplicates get theirs from the file (readers.fetch_csv_records). Other
-    # formats keep every row's cells: they have no cheap way back to a record.
+    # nothing); duplicates get theirs from the source later (_bad_rows_raw). JSON keeps every
+    # row's cells: it has no cheap way back to a record.
     raw_any = {c: " OR ".join(f"r{i} IS NOT NULL" for i in cols[c]) for c in typed}
     cond = [f"({c} IS NULL AND ({raw_any[c]}))" for c in typed] + [f"{k} IS NULL" for k in table.key]
     cells = "[" + ", ".join(f"r{i}" for i in range(len(src.headers))) + "]"
-    raw = f"CASE WHEN _cand THEN {cells} END" if src.fmt == "csv" else cells
+    raw = cells if src.fmt == "json" else f"CASE WHEN _cand THEN {cells} END"
     line = ", _line" if src.line_mode == "column" else ""
     names = ", ".join(cols)
     out = ", ".join(f"{_typed_expr(table.column(c), cols[c], v[c])} AS {c}" for c in cols)
@@ -384,11 +385,14 @@ def _bad_rows_raw(
         f"CREATE TEMP TABLE {raw} AS SELECT rowid - {base} AS rid, _raw AS raw FROM {stage} "
         f"WHERE rowid IN (SELECT rid + {base} FROM {bad}) AND _raw IS NOT NULL"
     )
-    # CSV rows that only repeat a key passed the cheap tests, so the staging kept no cells:
-    # read those few records again from the file, by line.
-    todo = con.execute(
-        f"SELECT DISTINCT rid, line FROM {bad} WHERE rid NOT IN (SELECT rid FROM {raw}) ORDER BY line"
-    ).fetchall()
+    # Rows that only repeat a key passed the cheap tests, so the staging kept no cells: read
+    # those few rows again from the source (CSV by line, xlsx and parquet in SQL).
+    todo_rows = f"(SELECT DISTINCT rid, line FROM {bad} WHERE rid NOT IN (SELECT rid FROM {raw}))"
+    again = refetch_sql(src, todo_rows)
+    if again is not None:
+        con.execute(f"INSERT INTO {raw} {again}")
+        return raw
+    todo = con.execute(f"SELECT rid, line FROM {todo_rows} ORDER BY line").fetchall()
     if todo:
         records = fetch_csv_records(src, [line for _, line in todo])
         width = len(src.headers)

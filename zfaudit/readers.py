@@ -393,7 +393,23 @@ def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSou
         headers, parts = _typed_to_text(con, rel)
     except duckdb.Error as e:
         raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {e}") from e
-    return RawSource(path, "parquet", f"(SELECT {', '.join(parts)} FROM {rel})", headers)
+    # file_row_number (= the row's ordinal) lets a load read a few rows again (refetch_sql)
+    numbered = f"read_parquet({_lit(str(path))}, file_row_number=true)"
+    return RawSource(path, "parquet", f"(SELECT {', '.join(parts)}, file_row_number FROM {numbered})", headers)
+
+
+def refetch_sql(src: RawSource, rows: str) -> str | None:
+    """SELECT rid, raw: the cells of the rows in `rows` (columns rid, line) read again from the
+    source, for formats that can do it in SQL (xlsx, parquet); None for the others."""
+    cells = "[" + ", ".join(f"s.r{i}" for i in range(len(src.headers))) + "]"
+    if src.fmt == "xlsx":  # the sheet is already a temp table that knows its sheet rows
+        return f"SELECT b.rid, {cells} AS raw FROM {rows} b JOIN {src.relation} s ON s._line = b.line"
+    if src.fmt == "parquet":
+        return (
+            f"SELECT s.file_row_number AS rid, {cells} AS raw FROM {src.relation} s "
+            f"WHERE s.file_row_number IN (SELECT rid FROM {rows})"
+        )
+    return None
 
 
 def open_json(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSource:
