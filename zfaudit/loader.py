@@ -290,25 +290,28 @@ def _stage_file(
     # rows were deleted from it, and phase 2 deletes the bad rows.
     stage = f"{STAGING}{tag}"
     con.execute(table.ddl(stage).replace(" IF NOT EXISTS", ""))
-    extras = ["_cand BOOLEAN", "_raw VARCHAR[]"] + (["_line BIGINT"] if src.line_mode == "column" else [])
+    extras = ["_raw VARCHAR[]"] + (["_line BIGINT"] if src.line_mode == "column" else [])
     for e in extras:
         con.execute(f"ALTER TABLE {stage} ADD COLUMN {e}")
-    # One pass: read (all text), clean, type. It also flags candidate bad rows with cheap tests
-    # on values at hand, so that the exact checks later read those few rows only. The cells as
-    # read are kept for those rows only (one list column, NULL elsewhere, costs next to
-    # nothing); duplicates get theirs from the source later (_bad_rows_raw). JSON keeps every
-    # row's cells: it has no cheap way back to a record.
-    raw_any = {c: " OR ".join(f"r{i} IS NOT NULL" for i in cols[c]) for c in typed}
-    cond = [f"({c} IS NULL AND ({raw_any[c]}))" for c in typed] + [f"{k} IS NULL" for k in table.key]
+    # One pass: read (all text), clean, type. Suspect rows (a cheap test on values at hand)
+    # keep their cells as read, in one list column that is NULL elsewhere and costs next to
+    # nothing; the exact checks later read those few rows only, and duplicates get their cells
+    # from the source (_bad_rows_raw). JSON keeps every row's cells: nothing cheap leads back
+    # to a record.
+    def suspect(cell) -> str:  # a typed value missing where its cell is not, or no key
+        tests = [f"({c} IS NULL AND ({' OR '.join(f'{cell(i)} IS NOT NULL' for i in cols[c])}))"
+                 for c in typed]
+        return "(" + " OR ".join(tests + [f"{k} IS NULL" for k in table.key]) + ")"
+
     cells = "[" + ", ".join(f"r{i}" for i in range(len(src.headers))) + "]"
-    raw = cells if src.fmt == "json" else f"CASE WHEN _cand THEN {cells} END"
+    raw = cells if src.fmt == "json" else f"CASE WHEN {suspect(lambda i: f'r{i}')} THEN {cells} END"
     line = ", _line" if src.line_mode == "column" else ""
     names = ", ".join(cols)
     out = ", ".join(f"{_typed_expr(table.column(c), cols[c], v[c])} AS {c}" for c in cols)
     try:
         con.execute(
-            f"INSERT INTO {stage} ({names}, _cand, _raw{line}) SELECT {names}, _cand, {raw}{line} "
-            f"FROM (SELECT *, ({' OR '.join(cond)}) AS _cand FROM (SELECT *, {out} FROM {src.relation}))"
+            f"INSERT INTO {stage} ({names}, _raw{line}) SELECT {names}, {raw}{line} "
+            f"FROM (SELECT *, {out} FROM {src.relation})"
         )
     except duckdb.Error as e:
         raise InputError(f"无法读取 / cannot read {path.name}: {e}") from e
@@ -330,7 +333,8 @@ def _stage_file(
     picks += [f"{c} AS t_{c}" for c in typed] + [f"{k} AS k_{k}" for k in table.key]
     con.execute(
         f"CREATE TEMP TABLE {cand} AS SELECT rowid - {base} AS rid, {', '.join(picks)} "
-        f"FROM {stage} WHERE _cand"
+        f"FROM {stage} WHERE "
+        + (suspect(lambda i: f"_raw[{i + 1}]") if src.fmt == "json" else "_raw IS NOT NULL")
     )
     parts = [
         f"SELECT rid, {T.lit(c)} AS column_name, {v[c]} AS raw_value, "
@@ -431,7 +435,7 @@ def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
     ).fetchall()[0][0]
     if dropped != st.n_bad_rows:
         raise AssertionError(f"bad rows of {path.name}: {dropped} removed, {st.n_bad_rows} found")
-    for extra in ("_cand", "_raw", *(["_line"] if src.line_mode == "column" else [])):
+    for extra in ("_raw", *(["_line"] if src.line_mode == "column" else [])):
         con.execute(f"ALTER TABLE {stage} DROP COLUMN {extra}")
     good = st.n_stg - st.n_bad_rows
 
