@@ -347,6 +347,27 @@ def _stage_file(
         f"FROM {cand} WHERE k_{k} IS NULL"
         for k in table.key
     ]
+    dups = _repeated_keys(con, table, stage, base, tag)
+    if dups:
+        parts.append(dups)
+    bad = f"bad_{tag}"
+    con.execute(f"CREATE TEMP TABLE {bad}_0 AS {' UNION ALL '.join(parts)}")
+    lines_of = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", f"(SELECT rowid - {base} AS rid, _line FROM {stage})")
+    con.execute(
+        f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_of}) l USING (rid)"
+    )
+    n_bad_rows = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}").fetchall()[0][0]
+    raw_t = _bad_rows_raw(con, src, stage, base, bad, tag)
+    for name in (cand, f"dup_{tag}", f"{bad}_0"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return _Staged(stats, table, src, stage, base, bad, raw_t, n_bad_rows, n_stg)
+
+
+def _repeated_keys(
+    con: duckdb.DuckDBPyConnection, table: Table, stage: str, base: int, tag: str
+) -> str | None:
+    """SELECT (rid, column_name, raw_value, reason) of every row repeating an earlier row's key;
+    None when no key repeats. Judged on all rows, bad ones too (docs/decisions.md)."""
     knames = ", ".join(table.key)
     knn = " AND ".join(f"{k} IS NOT NULL" for k in table.key)
     dups = f"dup_{tag}"
@@ -363,26 +384,16 @@ def _stage_file(
         f"CREATE TEMP TABLE {dups} AS SELECT {knames}, min(rowid) AS first FROM {stage} "
         f"WHERE {knn} AND {hk} IN ({repeated}) GROUP BY ALL HAVING count(*) > 1"
     )
-    if con.execute(f"SELECT count(*) FROM {dups}").fetchall()[0][0]:
-        # a key seen again: the first row (lowest ordinal = earliest line) loads, later ones not
-        kjoin = " AND ".join(f"s.{k} = d.{k}" for k in table.key)
-        kval = " || ',' || ".join(f"s.{k}" for k in table.key)
-        parts.append(
-            f"SELECT s.rowid - {base} AS rid, {T.lit(','.join(table.key))} AS column_name, "
-            f"{kval} AS raw_value, 'duplicate_key' AS reason "
-            f"FROM {stage} s JOIN {dups} d ON {kjoin} WHERE s.rowid > d.first"
-        )
-    bad = f"bad_{tag}"
-    con.execute(f"CREATE TEMP TABLE {bad}_0 AS {' UNION ALL '.join(parts)}")
-    lines_of = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", f"(SELECT rowid - {base} AS rid, _line FROM {stage})")
-    con.execute(
-        f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_of}) l USING (rid)"
+    if not con.execute(f"SELECT count(*) FROM {dups}").fetchall()[0][0]:
+        return None
+    # a key seen again: the first row (lowest ordinal = earliest line) loads, later ones not
+    kjoin = " AND ".join(f"s.{k} = d.{k}" for k in table.key)
+    kval = " || ',' || ".join(f"s.{k}" for k in table.key)
+    return (
+        f"SELECT s.rowid - {base} AS rid, {T.lit(','.join(table.key))} AS column_name, "
+        f"{kval} AS raw_value, 'duplicate_key' AS reason "
+        f"FROM {stage} s JOIN {dups} d ON {kjoin} WHERE s.rowid > d.first"
     )
-    n_bad_rows = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}").fetchall()[0][0]
-    raw_t = _bad_rows_raw(con, src, stage, base, bad, tag)
-    for name in (cand, dups, f"{bad}_0"):
-        con.execute(f"DROP TABLE {name}")
-    return _Staged(stats, table, src, stage, base, bad, raw_t, n_bad_rows, n_stg)
 
 
 def _bad_rows_raw(
