@@ -330,10 +330,9 @@ def open_xlsx(
             buf.clear()
             lines.clear()
 
-        str_ = str
         for i, row in enumerate(rows):
             # most cells are text: they skip _cell_text (a 1M-row sheet has 20M+ cells)
-            texts = [v if type(v) is str_ and v else _cell_text(v) for v in row]
+            texts = [v if type(v) is str and v else _cell_text(v) for v in row]
             if not any(texts):  # every value is None or a non-empty string
                 continue  # empty sheet rows are not rows
             if header is None:
