@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import openpyxl
@@ -82,3 +83,32 @@ def test_xlsx_needs_out_and_bad_suffix(db, tmp_path):
     assert r.exit_code == 1 and "needs --out" in r.output
     r = run("--db", db, "SELECT 1", "--out", str(tmp_path / "x.txt"))
     assert r.exit_code == 1 and "unsupported export format txt" in r.output
+
+
+def test_quarantined_rows_are_masked_in_files(make_export, tmp_path):
+    # a bad row keeps its cells as read: the party's name and ID number in it are masked too
+    from zfaudit.loader import load
+
+    cases = (
+        "案件编号,当事人,当事人证件号码,立案时间\n"
+        "C1,张三丰,430203199001011234,昨天\n"  # bad_timestamp
+        "C2,\"李四,\",430203199001015678,2026-07-01 09:00,多余\n"  # unreadable_row
+    )
+    db = tmp_path / "q.duckdb"
+    load(make_export({"cases.csv": cases}), db)
+    out = tmp_path / "q.csv"
+    q = "SELECT line, column_name, raw_value, raw_row FROM quarantine ORDER BY line"
+    r = run("--db", str(db), q, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "已脱敏：raw_value, raw_row" in r.output
+    text = out.read_text("utf-8-sig")
+    for secret in ("张三丰", "430203199001011234", "李四", "430203199001015678"):
+        assert secret not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows[0]["raw_value"] == "昨天"  # a bad time is not personal data
+    assert json.loads(rows[0]["raw_row"]) == {
+        "案件编号": "C1", "当事人": "张**", "当事人证件号码": "430*************34", "立案时间": "昨天"
+    }
+    assert json.loads(rows[1]["raw_row"])["raw_line"].startswith("（已隐藏")
+    r = run("--db", str(db), q, "--out", str(tmp_path / "all.csv"), "--unmasked")
+    assert "张三丰" in (tmp_path / "all.csv").read_text("utf-8-sig")

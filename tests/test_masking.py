@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -72,3 +74,19 @@ def test_mask_frame_default_and_explicit():
     only = mask_frame(df, ["unit_name"])
     assert only["unit_name"].tolist() == ["一**", "二**", "三**"]
     assert only["party_name"][0] == "张三丰"
+
+
+def test_mask_frame_quarantine_columns():
+    df = pd.DataFrame({
+        "column_name": ["party_name", "opened_at", None],
+        "raw_value": ["王小明", "昨天", None],
+        "raw_row": ['{"当事人 ": "王小明", "立案时间": "昨天"}', '{"case_id": "C1"}',
+                    '{"raw_line": "C9,赵六,x", "error": "TOO MANY COLUMNS"}'],
+    })
+    out = mask_frame(df)
+    assert out["raw_value"].tolist()[:2] == ["王**", "昨天"] and pd.isna(out["raw_value"][2])
+    assert json.loads(out["raw_row"][0]) == {"当事人 ": "王**", "立案时间": "昨天"}
+    assert json.loads(out["raw_row"][1]) == {"case_id": "C1"}
+    assert "赵六" not in out["raw_row"][2] and "TOO MANY COLUMNS" in out["raw_row"][2]
+    # without column_name a raw value could be anything: masked as a name
+    assert mask_frame(df[["raw_value"]])["raw_value"].tolist()[:2] == ["王**", "昨*"]

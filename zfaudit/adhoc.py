@@ -116,11 +116,11 @@ def export_sql(
     """Run a query and write it to a file, personal-data columns masked unless `unmasked`.
     Returns (path, rows written, masked column names)."""
     from .export import format_for, write_frame
-    from .masking import mask_frame, pii_columns
+    from .masking import mask_frame, masked_columns
 
     fmt = format_for(out, fmt)
     df = run_sql(db, query, params)
-    masked = [] if unmasked else [str(c) for c in df.columns if c in pii_columns()]
+    masked = [] if unmasked else masked_columns(df)
     if masked:
         df = mask_frame(df, masked)
     return write_frame(df, out, fmt), len(df), masked

@@ -10,13 +10,14 @@ English names and their Chinese header aliases, so a frame relabelled for displa
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import cache
 
 import pandas as pd
 
-from .contract import contract
+from .contract import contract, normalize_name
 
 # Words that make a party an organisation, not a person: keep two characters of those.
 ORG_MARKERS = (
@@ -85,12 +86,60 @@ def pii_columns() -> frozenset[str]:
     return frozenset(names)
 
 
+# quarantine keeps bad rows as read: the personal data in them is masked by their own labels
+RAW_ROW, RAW_VALUE, RAW_LINE = "raw_row", "raw_value", "raw_line"
+HIDDEN = "（已隐藏，可能含个人信息 / hidden: may hold personal data）"
+
+
+def masked_columns(df: pd.DataFrame) -> list[str]:
+    """The columns of `df` that mask_frame masks by default: personal-data columns, and
+    quarantine's raw_row / raw_value (a bad row as read, whatever it holds)."""
+    return [str(c) for c in df.columns if c in pii_columns() or c in (RAW_ROW, RAW_VALUE)]
+
+
+def _mask_value(label: object, v: object) -> object:
+    """v masked as the personal data of column `label` would be; unchanged when it is not."""
+    name = str(label)
+    if name not in pii_columns() and normalize_name(name) not in _normalized_pii():
+        return v
+    return mask_id(v) if ID_COLUMN.search(name) else mask_name(v)
+
+
+@cache
+def _normalized_pii() -> frozenset[str]:
+    return frozenset(normalize_name(c) for c in pii_columns())
+
+
+def mask_raw_row(s: object) -> object:
+    """A quarantine raw_row (JSON of the file's own headers) with personal-data cells masked;
+    a reader-rejected line ({"raw_line": …}) cannot be split into cells, so it is hidden."""
+    if _blank(s):
+        return s
+    try:
+        row = json.loads(str(s))
+    except ValueError:
+        return HIDDEN
+    if not isinstance(row, dict):
+        return HIDDEN
+    out = {k: HIDDEN if k == RAW_LINE else _mask_value(k, v) for k, v in row.items()}
+    return json.dumps(out, ensure_ascii=False)
+
+
 def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """A copy of `df` with personal-data columns masked (default: those named in the contract)."""
-    cols = [c for c in df.columns if c in (set(columns) if columns is not None else pii_columns())]
+    """A copy of `df` with personal-data columns masked (default: masked_columns(df)).
+
+    raw_value is masked by the row's column_name when the frame has it (a bad party name is
+    still a party name), else as a name whatever it holds."""
+    cols = [c for c in df.columns if c in (set(columns) if columns is not None else masked_columns(df))]
     out = df.copy()
     for c in cols:
-        fn = mask_id if ID_COLUMN.search(str(c)) else mask_name
+        if c == RAW_ROW:
+            values = [mask_raw_row(v) for v in out[c]]
+        elif c == RAW_VALUE and "column_name" in out.columns:
+            values = [_mask_value(n, v) for n, v in zip(out["column_name"], out[c], strict=True)]
+        else:
+            fn = mask_id if ID_COLUMN.search(str(c)) else mask_name
+            values = [fn(v) for v in out[c]]
         # built as an object Series so a NULL stays None (Series.map would turn it into NaN)
-        out[c] = pd.Series([fn(v) for v in out[c]], index=out.index, dtype=object)
+        out[c] = pd.Series(values, index=out.index, dtype=object)
     return out
