@@ -11,7 +11,6 @@ load within 2x of the floor, peak RSS under 4 GB. Figures go to benchmarks/RESUL
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import shutil
 import subprocess
@@ -52,21 +51,17 @@ def utf8_copy(export: Path, out: Path) -> tuple[Path, dict[str, float]]:
 
     Also returns, per transcoded file, the seconds the transcoding took (the least any loader
     built on DuckDB's UTF-8 reader must add for a GB18030 file)."""
+    from zfaudit.readers import detect_encoding, to_utf8
+
     out.mkdir(parents=True, exist_ok=True)
     transcode: dict[str, float] = {}
     for f in export.glob("[!_]*.csv"):
-        with open(f, "rb") as fh:
-            head = fh.read(1 << 16)
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head)  # a cut last char is fine
+        encoding = detect_encoding(f)
+        if encoding in ("utf-8", "utf-8-sig"):
             shutil.copy(f, out / f.name)
-        except UnicodeDecodeError:
+        else:  # zfaudit's own transcoder: the same work its load does
             t = time.perf_counter()
-            dec = codecs.getincrementaldecoder("gb18030")()
-            with open(f, "rb") as src, open(out / f.name, "wb") as dst:
-                while chunk := src.read(1 << 22):
-                    dst.write(dec.decode(chunk).encode("utf-8"))
-                dst.write(dec.decode(b"", final=True).encode("utf-8"))
+            to_utf8(f, encoding, out / f.name)
             transcode[f.stem] = time.perf_counter() - t
     return out, transcode
 

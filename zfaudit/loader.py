@@ -523,7 +523,7 @@ def _typed_expr(column: Column, idx: list[int], cleaned: str) -> str:
     Typing the raw cell gives the same value whenever it succeeds (every typing ignores or
     rejects surrounding whitespace), so cleaning runs only for cells it rejects.
     """
-    if column.type == "text" and not column.codeset:
+    if column.type == "text":  # code columns are "code:<set>"
         return cleaned
     if len(idx) > 1:
         return T.typed(column, cleaned)
