@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_audit.py [--cases 1000000] [--out build/bench_audit]
         [--profile zhuzhou_cgzf] [--period 2026Q3] [--as-of "2026-10-20 10:00:00"]
 
-Builds the sample export (zfaudit.sample.write_sample) and loads it (zfaudit.loader.load) once,
+Builds the sample export (zfaudit.sample.write_sample) and loads it (zfaudit.ingest.loader.load) once,
 cached under --out. Then, each in its own subprocess on its own copy of the database (peak RSS
 from ru_maxrss there):
   * audit — `zfaudit audit --db … --profile … --period …` through the click command: imports,
@@ -39,12 +39,12 @@ if mode == "audit":
     con = duckdb.connect(db, read_only=True)
 else:
     import datetime as dt
-    from zfaudit.auditor import parse_as_of
+    from zfaudit.engine.run import parse_as_of
     from zfaudit.db import connect
-    from zfaudit.engine import ITEM_COLUMNS, rules_for_profile
+    from zfaudit.rules.catalogue import ITEM_COLUMNS, rules_for_profile
     from zfaudit.periods import parse_period
     from zfaudit.profiles import get_profile
-    from zfaudit.rule_params import install_params
+    from zfaudit.engine.params import install_params
     from zfaudit.workdays import ensure_years
     prof = get_profile(profile)
     as_of_ts = parse_as_of(as_of)
@@ -80,7 +80,7 @@ def prepare(out: Path, cases: int) -> Path:
     db = out / f"sample_{cases}.duckdb"
     if db.exists():
         return db
-    from zfaudit.loader import load
+    from zfaudit.ingest.loader import load
     from zfaudit.sample import write_sample
 
     export = out / f"export_{cases}"

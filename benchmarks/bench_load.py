@@ -1,4 +1,4 @@
-"""Loader benchmark: `zfaudit.loader.load` against bare `duckdb.read_csv` (the floor).
+"""Loader benchmark: `zfaudit.ingest.loader.load` against bare `duckdb.read_csv` (the floor).
 
     .venv/bin/python benchmarks/bench_load.py [--rows 10000000] [--out build/bench]
 
@@ -27,7 +27,7 @@ mode, export, db = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 t0 = time.perf_counter()
 tables = {}  # file stem -> [rows, seconds]
 if mode == "zfaudit":
-    from zfaudit.loader import load
+    from zfaudit.ingest.loader import load
     rep = load(export, db, progress=False)
     tables = {Path(t.file).stem: [t.rows_read, t.seconds] for t in rep.tables}
 else:
@@ -51,7 +51,7 @@ def utf8_copy(export: Path, out: Path) -> tuple[Path, dict[str, float]]:
 
     Also returns, per transcoded file, the seconds the transcoding took (the least any loader
     built on DuckDB's UTF-8 reader must add for a GB18030 file)."""
-    from zfaudit.readers import detect_encoding, to_utf8
+    from zfaudit.ingest.readers import detect_encoding, to_utf8
 
     out.mkdir(parents=True, exist_ok=True)
     transcode: dict[str, float] = {}

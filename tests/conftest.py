@@ -107,8 +107,8 @@ def rendered(audited_db, tmp_path_factory) -> dict[str, Path]:
     """The three reports rendered once (masked): {'quarterly': html, 'case': html, ...}."""
     from pipeline import busiest_case
 
-    from zfaudit.report import render_report
-    from zfaudit.report_queries import find_run
+    from zfaudit.report.render import render_report
+    from zfaudit.runs import find_run
 
     db, run = audited_db
     out = tmp_path_factory.mktemp("reports")

@@ -19,8 +19,8 @@ AS_OF = "2026-10-20 09:00:00"
 
 def build_pipeline_db(db: Path) -> str:
     """Committed sample → real load → real audit (with the sample media store); the run id."""
-    from zfaudit.auditor import run_audit
-    from zfaudit.loader import load
+    from zfaudit.engine.run import run_audit
+    from zfaudit.ingest.loader import load
 
     load(SAMPLE, db)
     return run_audit(db, PROFILE, PERIOD, as_of=AS_OF, media_store=SAMPLE_MEDIA)

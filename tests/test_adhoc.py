@@ -7,7 +7,8 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from zfaudit.adhoc import export_sql, format_table, parse_params, print_result, run_sql
+from zfaudit.adhoc import export_sql, format_table, print_result, run_sql
+from zfaudit.cli import parse_params
 from zfaudit.db import connect
 from zfaudit.errors import ZfauditError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from test_audit import AS_OF, make_bureau, zf01_profile
+from small_bureau import AS_OF, make_bureau, zf01_profile
 
 from zfaudit.cli import cli
 from zfaudit.db import connect

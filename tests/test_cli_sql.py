@@ -87,7 +87,7 @@ def test_xlsx_needs_out_and_bad_suffix(db, tmp_path):
 
 def test_quarantined_rows_are_masked_in_files(make_export, tmp_path):
     # a bad row keeps its cells as read: the party's name and ID number in it are masked too
-    from zfaudit.loader import load
+    from zfaudit.ingest.loader import load
 
     cases = (
         "案件编号,当事人,当事人证件号码,立案时间\n"

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from zfaudit.db import connect
+from zfaudit.rules.catalogue import step_rules
 from zfaudit.scores import (
     create_score_views,
     officer_counts,
     score_items,
-    step_rules,
     unit_scores,
     write_score_sheet,
 )

@@ -8,7 +8,6 @@ Tables and columns: docs/schema.md.
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -16,6 +15,7 @@ import pandas as pd
 
 from .db import connect
 from .errors import ZfauditError
+from .export import display_width as _width
 
 
 def run_sql(db: str | Path, query: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -49,22 +49,7 @@ def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
-def parse_params(values: tuple[str, ...] | list[str]) -> list | dict | None:
-    """CLI `--param` values: all `name=value` → a dict for `$name`; otherwise a list for `?`."""
-    if not values:
-        return None
-    named = [v.partition("=") for v in values]
-    if all(sep and name.isidentifier() for name, sep, _ in named):
-        return {name: value for name, _, value in named}
-    return list(values)
-
-
 # ------------------------------------------------------------------ terminal table
-
-
-def _width(s: str) -> int:
-    # wide (CJK) characters take two terminal columns
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def _cell(v: object) -> str:
@@ -75,8 +60,10 @@ def _cell(v: object) -> str:
     return str(v).replace("\n", " ")
 
 
-def format_table(df: pd.DataFrame, max_width: int = 40) -> str:
-    """A plain text table; Chinese characters count as two columns so columns line up."""
+def format_table(df: pd.DataFrame, max_width: int = 40, right: tuple[str, ...] = (),
+                 footer: bool = True) -> str:
+    """A plain text table; Chinese characters count as two columns so columns line up.
+    Columns named in `right` are right-aligned (counts); `footer` adds the row count."""
     if df.columns.empty:
         return "(无结果 / no result)"
     header = [str(c) for c in df.columns]
@@ -96,12 +83,18 @@ def format_table(df: pd.DataFrame, max_width: int = 40) -> str:
     rows = [[clip(c) for c in r] for r in rows]
     widths = [max([_width(h)] + [_width(r[j]) for r in rows]) for j, h in enumerate(header)]
 
+    align = [str(c) in right for c in df.columns]
+
     def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(
+            " " * (w - _width(c)) + c if r else c + " " * (w - _width(c))
+            for c, w, r in zip(cells, widths, align, strict=True)
+        ).rstrip()
 
     out = [line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
-    out.append(f"({len(df)} 行 / rows)")
+    if footer:
+        out.append(f"({len(df)} 行 / rows)")
     return "\n".join(out)
 
 

@@ -23,12 +23,12 @@ import duckdb
 import pandas as pd
 
 from .db import connect
-from .errors import ZfauditError
+from .errors import DatabaseLockedError, ReportError, ZfauditError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from .loader import LoadReport
+    from .ingest.loader import LoadReport
     from .profiles import Profile
     from .scores import ScoreSheet
 
@@ -44,7 +44,6 @@ LABELS_ZH = {
     "run_id": "审计批次", "effective_weight": "有效权重", "points": "得分项", "scorable": "可计分",
     "name": "姓名", "findings": "发现数",
 }
-OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查"}
 
 
 def _relabel(df: pd.DataFrame, labels: str | None) -> pd.DataFrame:
@@ -53,12 +52,12 @@ def _relabel(df: pd.DataFrame, labels: str | None) -> pd.DataFrame:
         return df
     if labels != "zh":
         raise ZfauditError(f"labels 只能是 'en' 或 'zh' / labels must be 'en' or 'zh', not {labels!r}")
+    from .rules.catalogue import OUTCOME_ZH, rule_text
+
     out = df.copy()
     if "outcome" in out.columns:
         out["outcome"] = out["outcome"].map(lambda v: OUTCOME_ZH.get(v, v))
     if "rule_id" not in out.columns:  # rate_zf01 → ZF01 双人执法率
-        from .scores import rule_text
-
         out = out.rename(columns={c: f"{c[5:].upper()} {rule_text(c[5:].upper())[1]}"
                                   for c in out.columns if c.startswith("rate_")})
     return out.rename(columns=LABELS_ZH)
@@ -75,8 +74,7 @@ def _html_table(df: pd.DataFrame) -> str:
 
 def _mask_findings(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
     """Mask officer names, and any personal name quoted inside `detail`."""
-    from .masking import mask_name
-    from .report_queries import Scrubber
+    from .masking import Scrubber, mask_name
 
     # names a detail may quote: every officer, and the parties of these cases only (a bureau
     # has a few hundred officers but may have 10^5 parties)
@@ -101,7 +99,7 @@ def _mask_findings(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataF
 
 def load(export_dir: str | Path, db: str | Path, progress: bool | None = None) -> LoadReport:
     """Load one export directory into `db` (one transaction); see `zfaudit load`."""
-    from .loader import load as _load
+    from .ingest.loader import load as _load
 
     return _load(export_dir, db, progress=progress)
 
@@ -116,7 +114,7 @@ def audit(
     progress: bool | None = False,
 ) -> Run:
     """Audit `period` under `profile` and return the recorded run."""
-    from .auditor import run_audit
+    from .engine.run import run_audit
 
     run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
                        progress=progress)
@@ -133,6 +131,129 @@ def sql(db: str | Path, query: str, params: list | dict | None = None) -> pd.Dat
     from .adhoc import run_sql
 
     return run_sql(db, query, params)
+
+
+def report(
+    kind: str,
+    db: str | Path,
+    out: str | Path,
+    *,
+    run: str = "latest",
+    profile: str | None = None,
+    period: str | None = None,
+    audit_missing: bool = True,
+    lock_wait: float = 60,
+    as_of: str | dt.datetime | None = None,
+    **params: Any,
+) -> Path:
+    """Render a report ('quarterly', 'case', 'spot-check') of a recorded run to HTML.
+
+    With `period` (e.g. 'last-quarter') and no run for it yet, the period is audited first when
+    `audit_missing` (the profile given, else the latest run's; `as_of` passed on; waiting up to
+    `lock_wait` seconds for other processes to release the file). Other parameters:
+    zfaudit.report.render.render_report."""
+    from .report.render import notebook_path, render_report, resolve_run
+
+    if not Path(db).is_file():
+        raise ReportError(f"数据库不存在 / database not found: {db}")
+    notebook_path(kind)  # an unknown kind says so before anything is audited
+    if period and audit_missing and (not run or run == "latest"):
+        try:
+            resolve_run(Path(db), run, profile, period)
+        except ZfauditError:
+            run = _audit_missing_period(Path(db), profile, period, as_of, lock_wait)
+    return render_report(kind, db, out, run=run, profile=profile, period=period, **params)
+
+
+def _audit_missing_period(db: Path, profile: str | None, period: str,
+                          as_of: str | dt.datetime | None, lock_wait: float) -> str:
+    """Scheduled use: nothing audited for the period yet, so audit it now. This is the one step
+    that needs the write lock; DuckDB refuses it while another process holds the file open
+    (even read-only), so wait a little for analysts' brief queries, then say what to do."""
+    import time
+
+    from .engine.run import run_audit
+    from .runs import find_run
+
+    latest = find_run(db, "latest")
+    prof = profile or latest["profile"]
+    store = latest.get("media_store") if not profile or profile == latest["profile"] else None
+    store = store if store and Path(str(store)).is_dir() else None
+    deadline = time.monotonic() + lock_wait
+    while True:
+        try:
+            return run_audit(db, prof, period, as_of=as_of, media_store=store)
+        except DatabaseLockedError as e:
+            if time.monotonic() >= deadline:
+                raise ReportError(
+                    f"数据库正被其他进程打开，无法写入审计结果 / cannot audit {period}: another "
+                    f"process holds {db} open (close notebooks on it, or run `zfaudit audit` "
+                    "first); see docs/scheduling.md"
+                ) from e
+            time.sleep(2)
+
+
+def sql_export(db: str | Path, query: str, out: str | Path, params: list | dict | None = None,
+               fmt: str | None = None, unmasked: bool = False) -> tuple[Path, int, list[str]]:
+    """A read-only query written to a file, personal-data columns masked unless `unmasked`:
+    (path, rows written, masked column names)."""
+    from .adhoc import export_sql
+
+    return export_sql(db, query, out, params, fmt, unmasked)
+
+
+def sql_text(db: str | Path, query: str, params: list | dict | None = None,
+             fmt: str = "table") -> str:
+    """A read-only query's result as terminal text: an aligned table, CSV or JSON."""
+    from .adhoc import print_result
+
+    return print_result(db, query, params, fmt)
+
+
+def text_table(df: pd.DataFrame, right: tuple[str, ...] = (), footer: bool = True) -> str:
+    """A DataFrame as an aligned terminal table (CJK characters count two columns); columns in
+    `right` right-aligned, `footer` adds the row count."""
+    from .adhoc import format_table
+
+    return format_table(df, right=right, footer=footer)
+
+
+def profiles() -> pd.DataFrame:
+    """The shipped agency profiles: name, title, seed regulation, number of rules."""
+    from .profiles import profile_summaries
+
+    return pd.DataFrame(profile_summaries())
+
+
+def profile_text(name_or_file: str | Path, fmt: str = "yaml") -> str:
+    """A profile resolved (after `extends` and validation), as YAML or JSON text."""
+    from .profiles import dump_profile, get_profile
+
+    return dump_profile(get_profile(name_or_file), fmt)
+
+
+def calendar_add(db: str | Path, file: str | Path) -> int:
+    """Load a year's official schedule from a CSV file (docs/calendar.md); returns the year."""
+    from .workdays import add_year_file
+
+    with connect(db) as con:
+        return add_year_file(con, file)
+
+
+def calendar(db: str | Path, year: int, month: int | None = None) -> pd.DataFrame:
+    """The working-day calendar of a month (every day), or of a year (its exceptions only)."""
+    from .workdays import calendar_frame
+
+    with connect(db) as con:
+        return calendar_frame(con, year, month, exceptions_only=month is None)
+
+
+def sample(out: str | Path, cases: int = 300, seed: int = 7,
+           media_store: str | Path | None = None, progress: bool | None = None) -> dict[str, int]:
+    """Write the synthetic sample bureau export (zfaudit.sample); rows written per table."""
+    from .sample import write_sample
+
+    return write_sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
 
 
 # ---------------------------------------------------------------- one case
@@ -153,7 +274,7 @@ class Case:
 
     def timeline(self) -> go.Figure:
         """The case timeline (steps, media segments, late uploads, gaps) as a plotly figure."""
-        from .report_charts import case_timeline
+        from .report.charts import case_timeline
 
         if not self.found:
             raise ZfauditError(f"找不到案件 / case not found: {self.case_id}")
@@ -183,11 +304,10 @@ class Run:
     """A recorded audit run. Each method opens the database read-only for one query."""
 
     def __init__(self, db: str | Path, run_id: str = "latest"):
-        from .scores import run_row
+        from .runs import find_run
 
         self.db = Path(db)
-        with connect(self.db, read_only=True) as con:
-            self._row = run_row(con, run_id)
+        self._row = find_run(self.db, run_id)
         self.run_id: str = self._row["run_id"]
         self.profile: str = self._row["profile"]
         self.period_start: dt.datetime = pd.Timestamp(self._row["period_start"]).to_pydatetime()
@@ -197,22 +317,27 @@ class Run:
     @property
     def period(self) -> str:
         """'2026Q3', '2026-07', … or 'start~end'."""
-        from .report_queries import period_label
-
-        return period_label(self.period_start, self.period_end)
+        return str(self._row["label"])
 
     def __repr__(self) -> str:
         return f"Run({self.run_id!r}, profile={self.profile!r}, period={self.period!r}, db={str(self.db)!r})"
 
     def summary(self, labels: str | None = None) -> pd.DataFrame:
         """Per rule (DQ first, then the profile's rules): counts, compliance rate and weight."""
-        from .auditor import summary_rows
-        from .scores import profile_rules
+        from .runs import profile_rules
+        from .scores import rule_summary
 
-        df = pd.DataFrame(summary_rows(self.db, self.run_id))
+        df = pd.DataFrame(rule_summary(self.db, self._row))
         weights = profile_rules(self._row)[1]
         df["weight"] = [weights.get(r) for r in df.rule_id]  # None for DQ (not scored)
         return _relabel(df, labels)
+
+    def violation_count(self) -> int:
+        """Compliance violations of the run (ZF rules; DQ data-quality findings are apart)."""
+        from .scores import rule_summary
+
+        return sum(r["violations"] for r in rule_summary(self.db, self._row)
+                   if not r["rule_id"].startswith("DQ"))
 
     def findings(
         self,
@@ -250,7 +375,8 @@ class Run:
 
     def scores(self, labels: str | None = None) -> pd.DataFrame:
         """评议考核 per unit: score out of 100, rank (ties share), rate per rule of the profile."""
-        from .scores import profile_rules, unit_scores
+        from .runs import profile_rules
+        from .scores import unit_scores
 
         with connect(self.db, read_only=True) as con:
             df = unit_scores(con, self.run_id, profile_rules(self._row)[0])
@@ -278,7 +404,7 @@ class Run:
     def case(self, case_id: str, unmasked: bool = False) -> Case:
         """The case's steps (with officers), media, findings and recording gaps."""
         from .errors import AuditError
-        from .report_queries import case_findings, case_timeline
+        from .report.queries import case_findings, case_timeline
 
         try:
             tl = case_timeline(self.db, self._row, case_id, mask_pii=not unmasked)
@@ -289,7 +415,7 @@ class Run:
 
     def report(self, kind: str, out: str | Path, **params: Any) -> Path:
         """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML."""
-        from .report import render_report
+        from .report.render import render_report
 
         return render_report(kind, self.db, out, run=self.run_id, **params)
 

@@ -1,7 +1,8 @@
-"""The `zfaudit` command: a thin layer over the Python API.
+"""The `zfaudit` command: a thin layer over the Python API (zfaudit.api, and nothing else).
 
-Each command opens what it needs, calls one API function and turns a ZfauditError into a
+Each command calls one API function, prints its answer and turns a ZfauditError into a
 click.ClickException. Every command's help ends with an `Example:` (tests/test_cli_help.py).
+The API is imported inside each command so `zfaudit --help` stays fast.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from pathlib import Path
 import click
 
 from .errors import ZfauditError
+
+SUMMARY_HEADERS = {
+    "rule_id": "规则", "title_zh": "名称", "opportunities": "检查项", "passed": "合规",
+    "violations": "违规", "advisories": "提示", "pending": "待到期", "not_checked": "未检查",
+    "rate": "合规率",
+}
 
 
 def domain_errors(fn):
@@ -65,9 +72,9 @@ def load(export_dir, db, progress):
 
         zfaudit load data_samples/bureau --db bureau.duckdb
     """
-    from .loader import load as do_load
+    from . import api
 
-    click.echo(do_load(export_dir, db, progress=progress).summary_text())
+    click.echo(api.load(export_dir, db, progress=progress).summary_text())
 
 
 # ---------------------------------------------------------------- profiles, calendar, sql
@@ -82,12 +89,9 @@ def profiles_cmd():
 
         zfaudit profiles
     """
-    import pandas as pd
+    from . import api
 
-    from .adhoc import format_table
-    from .profiles import profile_summaries
-
-    click.echo(format_table(pd.DataFrame(profile_summaries())))
+    click.echo(api.text_table(api.profiles()))
 
 
 @cli.group("profile")
@@ -111,9 +115,9 @@ def profile_show(name_or_file, fmt):
 
         zfaudit profile show my_bureau.yaml --format json
     """
-    from .profiles import dump_profile, get_profile
+    from . import api
 
-    click.echo(dump_profile(get_profile(name_or_file), fmt))
+    click.echo(api.profile_text(name_or_file, fmt))
 
 
 @cli.group("calendar")
@@ -137,11 +141,9 @@ def calendar_add(file, db):
 
         zfaudit calendar add 2027.csv --db bureau.duckdb
     """
-    from .db import connect
-    from .workdays import add_year_file
+    from . import api
 
-    with connect(db) as con:
-        year = add_year_file(con, file)
+    year = api.calendar_add(db, file)
     click.echo(f"已载入 {year} 年工作日历 / loaded the {year} calendar from {file.name}")
 
 
@@ -157,13 +159,9 @@ def calendar_show(db, year, month):
 
         zfaudit calendar show --db bureau.duckdb --year 2026 --month 10
     """
-    from .adhoc import format_table
-    from .db import connect
-    from .workdays import calendar_frame
+    from . import api
 
-    with connect(db) as con:
-        df = calendar_frame(con, year, month, exceptions_only=month is None)
-    click.echo(format_table(df))
+    click.echo(api.text_table(api.calendar(db, year, month)))
 
 
 @cli.command("sql")
@@ -181,15 +179,16 @@ def sql_cmd(query, db, params, fmt, out, unmasked):
 
         zfaudit sql --db bureau.duckdb "SELECT rule_id, count(*) FROM findings WHERE unit_id = ? GROUP BY 1" --param U01
     """
-    from .adhoc import export_sql, parse_params, print_result
+    from . import api
 
+    values = parse_params(params)
     if out:
         file_fmt = None if fmt in (None, "table") else fmt
-        path, n, masked = export_sql(db, query, out, parse_params(params), file_fmt, unmasked)
+        path, n, masked = api.sql_export(db, query, out, values, file_fmt, unmasked)
         note = f"（已脱敏：{', '.join(masked)}）" if masked else ""
         click.echo(f"已写出 {n} 行到 {path}{note} / wrote {n} rows to {path}")
     else:
-        click.echo(print_result(db, query, parse_params(params), fmt or "table"))
+        click.echo(api.sql_text(db, query, values, fmt or "table"))
 
 
 @cli.command("report")
@@ -213,9 +212,9 @@ def report_cmd(kind, db, run, period, profile, unit, case_id, seed, unmasked, ov
 
         zfaudit report quarterly --db bureau.duckdb --period last-quarter --out reports/
     """
-    from .report import render_report
+    from . import api
 
-    path = render_report(kind, db, out, run=run, period=period, profile=profile, unit=unit,
+    path = api.report(kind, db, out, run=run, period=period, profile=profile, unit=unit,
                          case_id=case_id, seed=seed, mask_pii=not unmasked, overwrite=overwrite)
     click.echo(str(path))
 
@@ -239,11 +238,11 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
 
         zfaudit audit --db bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 --fail-on violation
     """
-    from .auditor import run_audit, summary_text, violation_count
+    from . import api
 
-    run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
-    click.echo(summary_text(db, run_id))
-    if fail_on == "violation" and violation_count(db, run_id):
+    run = api.audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
+    click.echo(summary_text(run))
+    if fail_on == "violation" and run.violation_count():
         raise click.exceptions.Exit(1)
 
 
@@ -261,9 +260,9 @@ def scores_cmd(db, run, out, unmasked):
 
         zfaudit scores --db bureau.duckdb --run latest --out 2026Q3-scores.xlsx
     """
-    from .api import run as get_run
+    from . import api
 
-    sheet = get_run(db, run).score_sheet(out, unmasked=unmasked)
+    sheet = api.run(db, run).score_sheet(out, unmasked=unmasked)
     click.echo(f"已写出评议考核表 {sheet.path}（审计批次 {sheet.run_id}，{sheet.units} 个单位，"
                f"{sheet.officers} 名人员） / wrote the score sheet of run {sheet.run_id} to {sheet.path}")
 
@@ -286,8 +285,32 @@ def sample_cmd(out, cases, seed, media_store, progress):
 
         zfaudit sample --out data_samples/bureau --cases 300 --seed 7 --media-store data_samples/bureau_media
     """
-    from .sample import write_sample
+    from . import api
 
-    counts = write_sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
+    counts = api.sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
     rows = "，".join(f"{t} {n}" for t, n in counts.items() if not t.startswith("_"))
     click.echo(f"已生成样例数据 {out}：{rows}；注入缺陷 {counts['_injected']} 项 / wrote sample export to {out}")
+
+
+# ---------------------------------------------------------------- terminal text
+
+
+def parse_params(values: tuple[str, ...] | list[str]) -> list | dict | None:
+    """`--param` values: all `name=value` → a dict for `$name`; otherwise a list for `?`."""
+    if not values:
+        return None
+    named = [v.partition("=") for v in values]
+    if all(sep and name.isidentifier() for name, sep, _ in named):
+        return {name: value for name, _, value in named}
+    return list(values)
+
+
+def summary_text(run) -> str:
+    """The per-rule table `zfaudit audit` prints (DQ first, then the profile's rules)."""
+    from . import api
+
+    df = run.summary()[list(SUMMARY_HEADERS)]
+    df["rate"] = ["—" if r is None or r != r else f"{r:.1%}" for r in df["rate"]]
+    df = df.astype(str).rename(columns=SUMMARY_HEADERS)
+    table = api.text_table(df, right=tuple(list(SUMMARY_HEADERS.values())[2:]), footer=False)
+    return f"审计完成 / audit run {run.run_id}\n{table}"

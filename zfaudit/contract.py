@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -16,6 +17,29 @@ SQL_TYPES = {
     "timestamp": "TIMESTAMP",
     "bool": "BOOLEAN",
     "integer": "BIGINT",
+}
+
+
+class Reason(StrEnum):
+    """Why a row went to quarantine: the closed set (schema.sql, docs/schema.md). Chinese labels
+    live in contract.yaml `quarantine_reasons`; a test keeps the two equal."""
+
+    BAD_TIMESTAMP = "bad_timestamp"
+    BAD_DATE = "bad_date"
+    BAD_BOOL = "bad_bool"
+    BAD_INTEGER = "bad_integer"
+    UNKNOWN_CODE = "unknown_code"
+    MISSING_KEY = "missing_key"
+    DUPLICATE_KEY = "duplicate_key"
+    UNREADABLE_ROW = "unreadable_row"
+
+
+# the reason a cell of each contract type gets when it cannot be typed (codes: UNKNOWN_CODE)
+TYPE_REASONS = {
+    "timestamp": Reason.BAD_TIMESTAMP,
+    "date": Reason.BAD_DATE,
+    "bool": Reason.BAD_BOOL,
+    "integer": Reason.BAD_INTEGER,
 }
 
 
@@ -33,6 +57,11 @@ class Column:
     @property
     def sql_type(self) -> str:
         return "VARCHAR" if self.codeset else SQL_TYPES[self.type]
+
+    @property
+    def reason(self) -> Reason | None:
+        """Quarantine reason when a value of this column cannot be typed (None for text)."""
+        return Reason.UNKNOWN_CODE if self.codeset else TYPE_REASONS.get(self.type)
 
 
 @dataclass(frozen=True)
@@ -60,6 +89,7 @@ class Contract:
     tables: dict[str, Table]
     codesets: dict[str, dict[str, str]]  # codeset -> {code: chinese label}
     code_synonyms: dict[str, dict[str, str]]  # codeset -> {spelling: code}
+    reason_labels: dict[str, str] = field(default_factory=dict)  # Reason -> Chinese label
 
     def code_lookup(self, codeset: str) -> dict[str, str]:
         """Every accepted spelling (normalised) -> code, for one codeset."""
@@ -113,4 +143,5 @@ def contract() -> Contract:
         )
         for name, t in raw["tables"].items()
     }
-    return Contract(tables, raw["codesets"], raw.get("code_synonyms", {}))
+    return Contract(tables, raw["codesets"], raw.get("code_synonyms", {}),
+                    raw.get("quarantine_reasons", {}))

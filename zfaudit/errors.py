@@ -27,3 +27,7 @@ class AuditError(ZfauditError):
 
 class DatabaseLockedError(ZfauditError):
     """Another process holds the DuckDB file (DuckDB allows one writer per file)."""
+
+
+class ReportError(ZfauditError):
+    """A report cannot be produced (unknown kind, output exists, notebook failed)."""

@@ -1,4 +1,6 @@
-"""Write a DataFrame to a .csv, .json or .xlsx file (ad-hoc SQL exports, score sheets).
+"""Files and text a reader opens: DataFrames to .csv / .json / .xlsx, terminal widths, and
+HTML made safe to open offline. The one xlsx writer of zfaudit (score sheet, spot-check ledger,
+`sql --out`, exports).
 
 - csv: UTF-8 with BOM, so Excel on Chinese Windows shows the Chinese text correctly.
 - json: a list of records, Chinese kept as is, timestamps as ISO text.
@@ -12,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -62,53 +66,90 @@ def frame_records(df: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _text_width(s: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+def display_width(s: str) -> int:
+    """Columns `s` takes on a terminal or in a spreadsheet: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _write_xlsx(df: pd.DataFrame, path: Path, sheet_name: str) -> None:
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+class _Formats:
+    """The workbook's cell formats, made once per workbook."""
+
+    def __init__(self, wb):
+        self.head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        self.ts = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.day = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.pct = wb.add_format({"num_format": "0.0%"})
+        self.num = wb.add_format({"num_format": "0.00"})
+
+    def column(self, name: str):
+        """A column's number format by its (display) name: rates as %, scores with 2 decimals."""
+        if "率" in name:
+            return self.pct
+        if name in ("得分", "权重"):
+            return self.num
+        return None
+
+
+def _write_cell(ws, i: int, j: int, v: object, fmt: _Formats) -> int:
+    """One cell, by the value's type; returns the width its text takes."""
+    if v is pd.NaT or not isinstance(v, pd.Timestamp | dt.date):
+        v = _json_value(v)  # NaT is a datetime subclass: handle it first
+    if v is None:
+        ws.write_blank(i, j, None)
+        return 0
+    if isinstance(v, bool):
+        ws.write_boolean(i, j, v)
+        return 5
+    if isinstance(v, int | float):
+        ws.write_number(i, j, v)
+        return len(str(v))
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime().replace(tzinfo=None), fmt.ts)
+        return 19
+    if isinstance(v, dt.date):
+        ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt.day)
+        return 10
+    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    if text == "":
+        ws.write_blank(i, j, None)  # an empty text is an empty cell (a column left to fill in)
+        return 0
+    ws.write_string(i, j, text)  # every text value goes through write_string
+    return display_width(text)
+
+
+def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame) -> None:
+    ws = wb.add_worksheet(name[:31])
+    widths = [display_width(str(c)) for c in df.columns]
+    for j, c in enumerate(df.columns):
+        ws.write_string(0, j, str(c), fmt.head)
+    # cell by cell on purpose: the writer must choose write_string for every text value
+    for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
+        for j, v in enumerate(row):
+            widths[j] = max(widths[j], _write_cell(ws, i, j, v, fmt))
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, min(max(w, 6) + 2, 60), fmt.column(str(df.columns[j])))
+    ws.freeze_panes(1, 0)
+    if len(df.columns):
+        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Several frames to one xlsx, a sheet each, in order; returns the path."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
-        ws = wb.add_worksheet(sheet_name[:31])
-        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        ts = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        day = wb.add_format({"num_format": "yyyy-mm-dd"})
-        widths = [_text_width(str(c)) for c in df.columns]
-        for j, c in enumerate(df.columns):
-            ws.write_string(0, j, str(c), head)
-        # cell by cell on purpose: the writer must choose write_string for every text value
-        for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
-            for j, v in enumerate(row):
-                if v is pd.NaT or not isinstance(v, pd.Timestamp | dt.date):
-                    v = _json_value(v)  # NaT is a datetime subclass: handle it first
-                if v is None:
-                    ws.write_blank(i, j, None)
-                elif isinstance(v, bool):
-                    ws.write_boolean(i, j, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(i, j, v)
-                elif isinstance(v, pd.Timestamp | dt.datetime):
-                    ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime().replace(tzinfo=None), ts)
-                elif isinstance(v, dt.date):
-                    ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), day)
-                else:
-                    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                    ws.write_string(i, j, text)
-                    widths[j] = max(widths[j], _text_width(text))
-                    continue
-                widths[j] = max(widths[j], 19 if isinstance(v, dt.date) else len(str(v)))
-        for j, w in enumerate(widths):
-            ws.set_column(j, j, min(max(w, 6) + 2, 60))
-        ws.freeze_panes(1, 0)
-        if len(df.columns):
-            ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+        fmt = _Formats(wb)
+        for name, df in sheets.items():
+            _write_sheet(wb, fmt, name, df)
     finally:
         wb.close()
+    return path
 
 
 def write_frame(
@@ -125,5 +166,26 @@ def write_frame(
             json.dumps(frame_records(df), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     else:
-        _write_xlsx(df, path, sheet_name)
+        write_sheets({sheet_name: df}, path)
     return path
+
+
+# ---------------------------------------------------------------- offline HTML
+
+# Any reference to a host other than localhost (http://, https:// or protocol-relative //).
+REMOTE_URL = r"(?:https?:)?//(?!localhost[:/\"'])[^\s\"'<>)]+"
+_REMOTE_TAGS = [
+    # <link ... href="https://..."> (stylesheets, fonts, preconnect)
+    (re.compile(rf"<link\b[^>]*\bhref\s*=\s*[\"']{REMOTE_URL}[\"'][^>]*>", re.I), ""),
+    # <script src="https://..."></script>
+    (re.compile(rf"<script\b[^>]*\bsrc\s*=\s*[\"']{REMOTE_URL}[\"'][^>]*>\s*</script>", re.I | re.S), ""),
+    # <img src="https://..."> (the GX logo, with the data-context id in its URL)
+    (re.compile(rf"<img\b[^>]*\bsrc\s*=\s*[\"']{REMOTE_URL}[\"'][^>]*>", re.I), ""),
+]
+
+
+def strip_remote_tags(html: str) -> str:
+    """Drop every <link>, <script src> and <img> that would load something from the network."""
+    for pattern, repl in _REMOTE_TAGS:
+        html = pattern.sub(repl, html)
+    return html

@@ -143,3 +143,17 @@ def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Dat
         # built as an object Series so a NULL stays None (Series.map would turn it into NaN)
         out[c] = pd.Series(values, index=out.index, dtype=object)
     return out
+
+
+class Scrubber:
+    """Replace any of the given personal-data values inside free text (finding details,
+    notes) with its mask. Give the values longest first: 张三丰 must win over 张三."""
+
+    def __init__(self, values: Iterable[str]):
+        vals = [v for v in values if v]
+        self._re = re.compile("|".join(map(re.escape, vals))) if vals else None
+
+    def __call__(self, text: object) -> object:
+        if self._re is None or not isinstance(text, str):
+            return text
+        return self._re.sub(lambda m: str(mask_name(m.group(0))), text)

@@ -109,6 +109,34 @@ def parse_period(text: str, today: dt.date | None = None) -> Period:
     raise _error(raw)
 
 
+def label(start: dt.datetime, end: dt.datetime) -> str:
+    """The label of a recorded [start, end): '2026Q3', '2026-07', '2026' for aligned periods,
+    else 'YYYY-MM-DD~YYYY-MM-DD' (the last day inside)."""
+    s, e = _naive(start), _naive(end)
+    aligned = s.day == 1 and e.day == 1 and s.time() == dt.time() and e.time() == dt.time()
+    months = (e.year - s.year) * 12 + e.month - s.month
+    if aligned and months == 3 and s.month % 3 == 1:
+        return f"{s.year}Q{(s.month - 1) // 3 + 1}"
+    if aligned and months == 1:
+        return f"{s.year}-{s.month:02d}"
+    if aligned and months == 12 and s.month == 1:
+        return f"{s.year}"
+    return f"{s:%Y-%m-%d}~{(e - dt.timedelta(seconds=1)):%Y-%m-%d}"
+
+
+def recorded(start: dt.datetime, end: dt.datetime) -> Period:
+    """A Period from a run's recorded bounds (audit_runs.period_start / period_end)."""
+    s, e = _naive(start), _naive(end)
+    return Period(s, e, label(s, e))
+
+
+def _naive(v: dt.datetime | dt.date) -> dt.datetime:
+    # pandas Timestamps and dates from query results become plain datetimes
+    if isinstance(v, dt.datetime):
+        return dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+    return dt.datetime(v.year, v.month, v.day)
+
+
 def previous(period: Period) -> Period:
     """The period of the same length just before: 2026Q3 → 2026Q2, 2026-03 → 2026-02,
     2026 → 2025; a span of whole months shifts by months, any other span by its length."""

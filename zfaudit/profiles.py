@@ -17,12 +17,20 @@ from typing import Any
 
 import yaml
 
+from .contract import contract
 from .errors import ProfileError
 
+# The vocabulary of RULES.md that profile files are written in (one home: rules, scores and
+# the audit parameters read these).
 STAGE_MARKS = ("req", "photo", "rec", "full", "notice")
-RULE_IDS = tuple(f"ZF{i:02d}" for i in range(1, 18))
+RULE_IDS = tuple(f"ZF{i:02d}" for i in range(1, 18))  # the catalogue's ids (RULES.md; stable)
 DEADLINES = ("upload", "upload_remote", "archive", "emergency_approval")
 DEADLINE_UNITS = ("hours", "days", "working_days")
+FIELD_STAGES = (
+    "inquiry", "inspection", "sampling", "preservation", "seizure", "release", "demolition",
+    "enforcement", "random_inspection", "spot_sampling", "rectification_check", "destruction",
+)  # RULES.md "Stage sets"
+LONG_TERM_TRIGGERS = ("risk_high", "disputed", "obstructed", "mass_incident", "evidence", "major")
 TOP_KEYS = (
     "name", "title", "seed", "description", "extends", "rules", "stages",
     "simple_decision_notice", "obstructed_field_full", "gap_tolerance_seconds",
@@ -198,23 +206,32 @@ def _check_deadline(origin: str, name: str, spec: Any) -> None:
 
 def validate(data: dict[str, Any], origin: str = "profile") -> None:
     """Raise ProfileError naming the first thing wrong with a resolved profile mapping."""
-    from .contract import contract
-    from .rule_params import LONG_TERM_TRIGGERS
-
     unknown = sorted(set(data) - set(TOP_KEYS))
     if unknown:
         _fail(origin, f"未知配置项 {', '.join(unknown)}", f"unknown key(s) {', '.join(unknown)}")
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", str(data["name"])):
         _fail(origin, "name 只能含字母、数字、下划线、连字符",
               f"name {data['name']!r} may only hold letters, digits, _ and -")
-    rules = data["rules"]
+    _check_rules(origin, data["rules"])
+    _check_stages(origin, data.get("stages") or {})
+    _check_deadlines(origin, data["deadlines"] or {})
+    _check_weights(origin, data.get("weights") or {}, data["rules"])
+    _check_rule_ids(origin, data.get("clauses") or {}, "clauses")
+    _check_keeping(origin, data.get("keeping") or {})
+    gap = data.get("gap_tolerance_seconds", 120)
+    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
+        _fail(origin, "gap_tolerance_seconds 应为非负整数", "gap_tolerance_seconds must be an integer >= 0")
+
+
+def _check_rules(origin: str, rules: Any) -> None:
     if not isinstance(rules, list) or not rules:
         _fail(origin, "rules 应为非空列表", "rules must be a non-empty list")
     _check_rule_ids(origin, rules, "rules")
     if len(set(rules)) != len(rules):
         _fail(origin, "rules 有重复", "rules lists a rule twice")
 
-    stages = data.get("stages") or {}
+
+def _check_stages(origin: str, stages: Any) -> None:
     if not isinstance(stages, dict):
         _fail(origin, "stages 应为映射（环节: [标记]）", "stages must be a mapping stage: [marks]")
     codes = contract().codesets["stage"]
@@ -230,7 +247,8 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
                   f"stage {stage}: unknown mark(s) {', '.join(map(str, bad))} "
                   f"(valid: {', '.join(STAGE_MARKS)})")
 
-    deadlines = data["deadlines"] or {}
+
+def _check_deadlines(origin: str, deadlines: Any) -> None:
     if not isinstance(deadlines, dict):
         _fail(origin, "deadlines 应为映射", "deadlines must be a mapping")
     for name, spec in deadlines.items():
@@ -238,7 +256,8 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
             _fail(origin, f"未知期限 {name}", f"unknown deadline {name!r} (valid: {', '.join(DEADLINES)})")
         _check_deadline(origin, name, spec)
 
-    weights = data.get("weights") or {}
+
+def _check_weights(origin: str, weights: Any, rules: list) -> None:
     if not isinstance(weights, dict):
         _fail(origin, "weights 应为映射（规则: 权重）", "weights must be a mapping rule: weight")
     _check_rule_ids(origin, weights, "weights")
@@ -250,17 +269,15 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
         if rule not in rules:
             _fail(origin, f"{rule} 有权重但不在 rules 中（不运行）",
                   f"weight given for {rule}, which is not in rules (not run); remove it or set it to null")
-    _check_rule_ids(origin, data.get("clauses") or {}, "clauses")
 
-    triggers = (data.get("keeping") or {}).get("long_term_triggers") or []
+
+def _check_keeping(origin: str, keeping: dict) -> None:
+    triggers = keeping.get("long_term_triggers") or []
     bad = [t for t in triggers if t not in LONG_TERM_TRIGGERS]
     if bad:
         _fail(origin, f"未知长期保存情形 {', '.join(map(str, bad))}",
               f"unknown long_term_triggers {', '.join(map(str, bad))} "
               f"(valid: {', '.join(LONG_TERM_TRIGGERS)})")
-    gap = data.get("gap_tolerance_seconds", 120)
-    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
-        _fail(origin, "gap_tolerance_seconds 应为非负整数", "gap_tolerance_seconds must be an integer >= 0")
 
 
 def dump_profile(profile: Profile, fmt: str = "yaml") -> str:

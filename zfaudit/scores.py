@@ -16,19 +16,18 @@ audited before the views existed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from .db import connect
-from .report_queries import rule_text
-
-# The catalogue's rule ids (RULES.md; stable): one rate column per rule in `scores`.
-ZF_RULES = tuple(f"ZF{i:02d}" for i in range(1, 18))
+from .errors import ZfauditError
+from .export import write_sheets
+from .masking import mask_name
+from .profiles import RULE_IDS as ZF_RULES  # one rate column per rule in `scores`
+from .rules.catalogue import OUTCOME_ZH, rule_text, run_order, step_rules
+from .runs import Db, find_run, profile_rules, reading, recorded_profile
 
 SCORE_ITEMS_SQL = """
 WITH rr AS (
@@ -82,22 +81,6 @@ SELECT u.run_id, u.unit_id, un.unit_name, u.score,
        u.rules_scored, {", ".join(f"u.rate_{r.lower()}" for r in ZF_RULES)}
 FROM u LEFT JOIN units un USING (unit_id)
 """
-
-
-@cache
-def _known_rules() -> dict:
-    from .engine import discover_rules
-
-    return discover_rules()
-
-
-def step_rules() -> tuple[str, ...]:
-    """Rules whose item is one step (item_key [step_id]): their findings go to every officer on
-    the step. Read from zfaudit/rules/<id>.yaml, so a new step rule is picked up."""
-    return tuple(sorted(
-        r.rule_id for r in _known_rules().values()
-        if list(r.item_key or []) == ["step_id"] and not r.rule_id.startswith("DQ")
-    ))
 
 
 def officer_findings_sql() -> str:
@@ -165,9 +148,33 @@ def officer_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     ).df()
 
 
-# ---------------------------------------------------------------- the xlsx score sheet
+def rule_summary(db: Db, run: dict) -> list[dict]:
+    """One row per rule of the run (DQ first, then the profile's), with its counts and
+    compliance rate (passed ÷ (passed + violations); None when neither)."""
+    with reading(db) as con:
+        counts = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT rule_id, sum(opportunities), sum(passed), sum(violations), "
+                "sum(advisories), sum(pending), sum(not_checked) FROM rule_results "
+                "WHERE run_id = ? GROUP BY rule_id",
+                [run["run_id"]],
+            ).fetchall()
+        }
+    out = []
+    for rid in run_order(recorded_profile(run).get("rules") or []):
+        opp, passed, viol, adv, pend, nc = (int(x or 0) for x in counts.get(rid, (0,) * 6))
+        out.append({
+            "rule_id": rid,
+            "title_zh": rule_text(rid)[0],
+            "opportunities": opp, "passed": passed, "violations": viol,
+            "advisories": adv, "pending": pend, "not_checked": nc,
+            "rate": passed / (passed + viol) if passed + viol else None,
+        })
+    return out
 
-OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查"}
+
+# ---------------------------------------------------------------- the xlsx score sheet
 
 
 @dataclass(frozen=True)
@@ -178,29 +185,6 @@ class ScoreSheet:
     run_id: str
     units: int
     officers: int
-
-
-def run_row(con: duckdb.DuckDBPyConnection, run: str = "latest") -> dict:
-    """The audit_runs row of `run` ('latest' = the newest run), as a dict."""
-    from .errors import AuditError
-
-    if run and run != "latest":
-        df = con.execute("SELECT * FROM audit_runs WHERE run_id = ?", [run]).df()
-    else:
-        df = con.execute("SELECT * FROM audit_runs ORDER BY coalesce(finished_at, started_at) "
-                         "DESC, run_id DESC LIMIT 1").df()
-    if df.empty:
-        raise AuditError(f"找不到审计批次 / no audit run {run or 'latest'}: run zfaudit audit first")
-    return df.iloc[0].to_dict()
-
-
-def profile_rules(run: dict) -> tuple[list[str], dict[str, float], dict[str, str]]:
-    """(ZF rules run, weights, clauses) from the run's recorded profile."""
-    prof = json.loads(run.get("profile_json") or "{}")
-    rules = [r.upper() for r in prof.get("rules") or [] if not r.upper().startswith("DQ")]
-    weights = {k.upper(): float(v) for k, v in (prof.get("weights") or {}).items() if v is not None}
-    clauses = {k.upper(): str(v) for k, v in (prof.get("clauses") or {}).items()}
-    return rules, weights, clauses
 
 
 def unit_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
@@ -216,8 +200,6 @@ def unit_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
 def officer_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = False
                   ) -> pd.DataFrame:
     """人员: one row per officer with findings; totals per outcome, then counts per rule/outcome."""
-    from .masking import mask_name
-
     long = officer_counts(con, run["run_id"])
     base = ["officer_id", "name", "unit_name"]
     if long.empty:
@@ -243,25 +225,15 @@ def officer_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = Fa
 def rule_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
     """规则: per ZF rule of the profile: title, clauses, counts, rate and weight."""
     rules, weights, clauses = profile_rules(run)
-    counts = con.execute(
-        """SELECT rule_id, sum(opportunities) AS opportunities, sum(passed) AS passed,
-                  sum(violations) AS violations, sum(advisories) AS advisories,
-                  sum(pending) AS pending, sum(not_checked) AS not_checked
-           FROM rule_results WHERE run_id = ? GROUP BY rule_id""",
-        [run["run_id"]],
-    ).df().set_index("rule_id")
+    by_rule = {r["rule_id"]: r for r in rule_summary(con, run)}
     rows = []
     for r in rules:
-        c = counts.loc[r] if r in counts.index else None
-        n = {k: int(c[k]) if c is not None else 0 for k in (
-            "opportunities", "passed", "violations", "advisories", "pending", "not_checked")}
-        scorable = n["passed"] + n["violations"]
+        n = by_rule[r]
         rows.append({
-            "规则": r, "名称": rule_text(r)[0], "依据条款": clauses.get(r, ""),
+            "规则": r, "名称": n["title_zh"], "依据条款": clauses.get(r, ""),
             "检查项": n["opportunities"], "合规": n["passed"], "违规": n["violations"],
             "提示": n["advisories"], "待到期": n["pending"], "未检查": n["not_checked"],
-            "合规率": n["passed"] / scorable if scorable else None,
-            "权重": weights.get(r, 0.0),
+            "合规率": n["rate"], "权重": weights.get(r, 0.0),
         })
     return pd.DataFrame(rows)
 
@@ -292,13 +264,11 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
                       unmasked: bool = False) -> ScoreSheet:
     """Write the score sheet xlsx (单位得分, 人员, 规则, 说明) of `run`; names masked unless
     `unmasked`. Opens the database read-only."""
-    from .errors import ZfauditError
-
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ZfauditError(f"评议考核表须为 .xlsx 文件 / the score sheet is an .xlsx file, not {out.name}")
-    with connect(db, read_only=True) as con:
-        r = run_row(con, run)
+    with reading(db) as con:
+        r = find_run(con, run)
         sheets = {
             "单位得分": unit_sheet(con, r),
             "人员": officer_sheet(con, r, unmasked),
@@ -307,41 +277,3 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
         }
     write_sheets(sheets, out)
     return ScoreSheet(out, r["run_id"], len(sheets["单位得分"]), len(sheets["人员"]))
-
-
-def write_sheets(sheets: dict[str, pd.DataFrame], out: Path) -> Path:
-    """Several frames to one xlsx. Text is always written as text: a name such as
-    `=HYPERLINK(...)` (typed by anyone into an export) never becomes a formula."""
-    import xlsxwriter
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(
-        str(out),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    try:
-        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        pct = wb.add_format({"num_format": "0.0%"})
-        num = wb.add_format({"num_format": "0.00"})
-        for name, df in sheets.items():
-            ws = wb.add_worksheet(name)
-            for j, c in enumerate(df.columns):
-                ws.write_string(0, j, str(c), head)
-                is_rate = "率" in str(c)
-                ws.set_column(j, j, 40 if str(c) in ("依据条款", "内容") else 14,
-                              pct if is_rate else num if str(c) in ("得分", "权重") else None)
-            # cell by cell on purpose: every text value must go through write_string
-            for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
-                for j, v in enumerate(row):
-                    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
-                        ws.write_blank(i, j, None)
-                    elif isinstance(v, bool):
-                        ws.write_boolean(i, j, v)
-                    elif isinstance(v, int | float) or hasattr(v, "item"):
-                        ws.write_number(i, j, float(v))
-                    else:
-                        ws.write_string(i, j, str(v))
-            ws.freeze_panes(1, 0)
-    finally:
-        wb.close()
-    return out

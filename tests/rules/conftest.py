@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from zfaudit.db import connect
+from zfaudit.engine.params import install_params
 from zfaudit.profiles import Profile, get_profile
-from zfaudit.rule_params import install_params
 from zfaudit.workdays import ensure_years
 
 DEFAULT_START = dt.datetime(2026, 7, 1)

@@ -1,0 +1,151 @@
+"""run_audit end to end on a hand-built bureau in a real DuckDB file (real GX runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from small_bureau import AS_OF, make_bureau, zf01_profile
+
+import zfaudit
+from zfaudit.cli import summary_text
+from zfaudit.db import connect
+from zfaudit.engine.run import parse_as_of, run_audit
+from zfaudit.errors import AuditError, CalendarError, ZfauditError
+from zfaudit.runs import find_run
+from zfaudit.scores import rule_summary
+
+
+@pytest.fixture
+def bureau(tmp_path) -> Path:
+    return make_bureau(tmp_path / "bureau.duckdb")
+
+
+def _findings(db, run_id):
+    with connect(db, read_only=True) as con:
+        return con.execute(
+            "SELECT rule_id, outcome, case_id, step_id, unit_id, clauses FROM findings "
+            "WHERE run_id = ? ORDER BY rule_id, step_id", [run_id]
+        ).fetchall()
+
+
+def test_audit_records_findings_results_and_run(bureau, tmp_path):
+    run_id = run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    assert run_id.endswith("-test_bureau-2026Q3")
+    clause = "《行政处罚法》第四十二条; 001 第十二条"
+    assert _findings(bureau, run_id) == [
+        ("ZF01", "violation", "K1", "S2", "U1", clause),
+        ("ZF01", "violation", "K2", "S3", "U2", clause),
+    ]
+    with connect(bureau, read_only=True) as con:
+        results = con.execute(
+            "SELECT rule_id, unit_id, opportunities, passed, violations, advisories, pending, "
+            "not_checked FROM rule_results WHERE run_id = ? AND rule_id = 'ZF01' ORDER BY unit_id",
+            [run_id],
+        ).fetchall()
+        run = con.execute(
+            "SELECT profile, period_start, period_end, as_of, load_ids, media_store, gx_version "
+            "FROM audit_runs WHERE run_id = ?", [run_id]
+        ).fetchone()
+        items = con.execute("SELECT count(*) FROM audit.items_zf01").fetchone()[0]
+    assert results == [("ZF01", "U1", 2, 1, 1, 0, 0, 0), ("ZF01", "U2", 1, 0, 1, 0, 0, 0)]
+    assert run == (
+        "test_bureau", dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1),
+        dt.datetime(2026, 10, 20, 10), [1], None, "1.24.1",
+    )
+    assert items == 3
+
+
+def test_same_audit_twice_gives_identical_findings(bureau, tmp_path):
+    profile = zf01_profile(tmp_path)
+    first = run_audit(bureau, profile, "2026Q3", as_of=AS_OF, progress=False)
+    second = run_audit(bureau, profile, "2026Q3", as_of=AS_OF, progress=False)
+    assert first != second  # a second run gets its own id (suffix when the second is the same)
+    assert _findings(bureau, first) == _findings(bureau, second)
+    assert len(_findings(bureau, first)) == 2
+
+
+def test_summary_counts_and_rate(bureau, tmp_path):
+    run_id = run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    rows = {r["rule_id"]: r for r in rule_summary(bureau, find_run(bureau, run_id))}
+    assert list(rows) == ["DQ01", "DQ02", "ZF01"]
+    zf01 = rows["ZF01"]
+    assert (zf01["opportunities"], zf01["passed"], zf01["violations"]) == (3, 1, 2)
+    assert zf01["rate"] == pytest.approx(1 / 3)
+    assert zfaudit.run(bureau, run_id).violation_count() == 2
+    text = summary_text(zfaudit.run(bureau, run_id))
+    assert "ZF01" in text and "33.3%" in text and "合规率" in text
+
+
+def test_audit_is_atomic_when_recording_fails(tmp_path):
+    """A failure while recording leaves no findings, rule_results or audit_runs rows."""
+    db = tmp_path / "broken.duckdb"
+    with connect(db) as con:
+        # an incompatible audit_runs table (an extra NOT NULL column): the run's INSERT fails
+        con.execute("DROP TABLE audit_runs")
+        con.execute("CREATE TABLE audit_runs (run_id VARCHAR, extra VARCHAR NOT NULL)")
+    make_bureau(db)
+    with pytest.raises(duckdb.Error):  # the INSERT INTO audit_runs fails
+        run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    with connect(db, read_only=True) as con:
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM rule_results), "
+            "(SELECT count(*) FROM audit_runs)"
+        ).fetchone()
+    assert counts == (0, 0, 0)
+
+
+def test_missing_calendar_year_stops_the_audit(bureau, tmp_path):
+    # 2026Q4's deadlines run into 2027 (period end + 60 days), which chinesecalendar 1.11
+    # does not cover; nobody supplied it
+    with pytest.raises(CalendarError, match="2027"):
+        run_audit(bureau, zf01_profile(tmp_path), "2026Q4", as_of="2026-11-25", progress=False)
+    with connect(bureau, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
+
+
+def test_empty_database_is_refused(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    with connect(empty):  # the tables, no rows
+        pass
+    with pytest.raises(AuditError, match="nothing to audit"):
+        run_audit(empty, "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+
+
+def test_missing_database_is_refused_and_not_created(tmp_path):
+    with pytest.raises(ZfauditError, match="database not found"):
+        run_audit(tmp_path / "typo.duckdb", "zhuzhou_cgzf", "2026Q3", as_of=AS_OF)
+    assert not (tmp_path / "typo.duckdb").exists()
+
+
+def test_parse_as_of():
+    assert parse_as_of("2026-11-25") == dt.datetime(2026, 11, 25)
+    assert parse_as_of("2026-11-25 10:15:30.5") == dt.datetime(2026, 11, 25, 10, 15, 30)
+    assert parse_as_of(None).microsecond == 0
+    with pytest.raises(AuditError, match="as-of"):
+        parse_as_of("yesterday")
+
+
+def test_database_named_audit_is_refused(tmp_path):
+    db = make_bureau(tmp_path / "audit.duckdb")
+    with pytest.raises(AuditError, match="rename the database file audit.duckdb"):
+        run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+
+
+def test_audit_makes_no_network_connection(bureau, tmp_path, monkeypatch):
+    """GX runs offline: no socket is opened during a whole audit (Data Docs included)."""
+    import socket
+
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def record(self, address):
+        attempts.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", record)
+    run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, docs=tmp_path / "docs",
+              progress=False)
+    assert attempts == []

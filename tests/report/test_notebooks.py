@@ -1,0 +1,200 @@
+"""The three report notebooks executed by papermill on one audited database: the numbers in
+the HTML are the numbers in findings / rule_results, and no personal data leaks when masked."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from zfaudit.db import connect
+from zfaudit.profiles import get_profile
+
+
+def sql(db, query, params=None) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return con.execute(query, params or []).df()
+
+
+def html_table(path, name) -> pd.DataFrame:
+    soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+    t = soup.find("table", id=f"zf-{name}")
+    assert t is not None, f"table zf-{name} missing"
+    heads = [th.get_text(strip=True) for th in t.find("thead").find_all("th")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in t.find("tbody").find_all("tr")]
+    return pd.DataFrame(rows, columns=heads)
+
+
+def pct(p, v) -> str:
+    return "—" if p + v == 0 else f"{100 * p / (p + v):.1f}%"
+
+
+def test_quarterly_headline_rates_equal_rule_results(audited_db, rendered):
+    db, run = audited_db
+    got = html_table(rendered["quarterly"], "headline").set_index("规则")
+    want = sql(db, """SELECT rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v
+                      FROM rule_results WHERE run_id = ? GROUP BY rule_id""", [run]).set_index("rule_id")
+    assert list(got.index) == ["ZF03", "ZF04", "ZF05", "ZF01", "ZF12"]
+    for rule in got.index:
+        p, v = (int(want.p[rule]), int(want.v[rule])) if rule in want.index else (0, 0)
+        assert got.loc[rule, "合规"] == (str(p) if rule in want.index else "")
+        assert got.loc[rule, "违规"] == (str(v) if rule in want.index else "")
+        assert got.loc[rule, "本期合规率"] == pct(p, v)
+
+
+def test_quarterly_rule_breakdown_equals_rule_results(audited_db, rendered):
+    db, run = audited_db
+    got = html_table(rendered["quarterly"], "rules").set_index("规则")
+    want = sql(db, """SELECT rule_id, sum(opportunities)::BIGINT o, sum(passed)::BIGINT p,
+                             sum(violations)::BIGINT v, sum(advisories)::BIGINT a,
+                             sum(pending)::BIGINT pe, sum(not_checked)::BIGINT nc
+                      FROM rule_results WHERE run_id = ? AND rule_id NOT LIKE 'DQ%'
+                      GROUP BY rule_id ORDER BY rule_id""", [run])
+    assert list(got.index) == list(want.rule_id)
+    for r in want.itertuples():
+        row = got.loc[r.rule_id]
+        assert [row["检查项"], row["合规"], row["违规"], row["提示"], row["待到期"], row["未检查"]] == [
+            str(x) for x in (r.o, r.p, r.v, r.a, r.pe, r.nc)]
+        assert row["合规率"] == pct(r.p, r.v)
+    clauses = get_profile(sql(db, "SELECT profile FROM audit_runs WHERE run_id = ?", [run]).profile[0]).clauses
+    assert got.loc[want.rule_id[0], "依据条款"] == clauses[want.rule_id[0]]
+
+
+def test_quarterly_scores_follow_the_default_score_sheet(audited_db, rendered):
+    """Score = Σ weight × rate over rules with opportunities, normalised to 100 (RULES.md)."""
+    db, run = audited_db
+    got = html_table(rendered["quarterly"], "scores")
+    prof = json.loads(sql(db, "SELECT profile_json FROM audit_runs WHERE run_id = ?", [run]).profile_json[0])
+    rr = sql(db, """SELECT unit_id, rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v
+                    FROM rule_results WHERE run_id = ? GROUP BY ALL""", [run])
+    want = {}
+    for unit, g in rr.groupby("unit_id"):
+        g = g[(g.p + g.v > 0) & g.rule_id.map(lambda r: prof["weights"].get(r, 0) > 0)]
+        if len(g):
+            w = g.rule_id.map(prof["weights"]).astype(float)
+            want[unit] = round(100 * float((w * g.p / (g.p + g.v)).sum() / w.sum()), 2)
+    assert dict(zip(got["单位编码"], got["得分"].astype(float), strict=True)) == pytest.approx(want)
+    ranks = got["名次"].astype(int).tolist()
+    assert ranks == sorted(ranks) and ranks[0] == 1
+
+
+def test_quarterly_cases_dq_and_quarantine_equal_sql(audited_db, rendered):
+    db, run = audited_db
+    cases = html_table(rendered["quarterly"], "cases")
+    want = sql(db, """SELECT case_id, count(*) n FROM findings WHERE run_id = ?
+                      AND outcome = 'violation' AND case_id IS NOT NULL
+                      AND rule_id NOT LIKE 'DQ%' GROUP BY case_id ORDER BY n DESC, case_id LIMIT 10""", [run])
+    assert list(zip(cases["案件编号"], cases["违规数"].astype(int), strict=True)) == list(
+        zip(want.case_id, want.n, strict=True))
+    q = sql(db, "SELECT table_name, reason, count(*) n FROM quarantine GROUP BY ALL")
+    html = rendered["quarterly"].read_text("utf-8")
+    if len(q):
+        got = html_table(rendered["quarterly"], "quarantine")
+        assert sorted(zip(got["数据表"], got["原因"], got["行数"].astype(int), strict=True)) == sorted(
+            zip(q.table_name, q.reason, q.n, strict=True))
+    dq = sql(db, "SELECT rule_id, count(*) n FROM findings WHERE run_id = ? AND rule_id LIKE 'DQ%' "
+                 "GROUP BY rule_id ORDER BY rule_id", [run])
+    if len(dq):
+        got = html_table(rendered["quarterly"], "dq")
+        assert list(zip(got["检查"], got["问题数"].astype(int), strict=True)) == list(
+            zip(dq.rule_id, dq.n, strict=True))
+    # the method appendix names every input file with its SHA-256
+    for sha in sql(db, "SELECT sha256 FROM loads").sha256:
+        assert sha in html
+    assert run in html
+
+
+def test_case_review_lists_every_finding_of_the_case(audited_db, rendered):
+    db, run = audited_db
+    case_id = rendered["case_id"]
+    got = html_table(rendered["case"], "findings")
+    want = sql(db, "SELECT rule_id, count(*) n FROM findings WHERE run_id = ? AND case_id = ? "
+                   "GROUP BY rule_id ORDER BY rule_id", [run, case_id])
+    assert got["规则"].value_counts().sort_index().to_dict() == dict(zip(want.rule_id, want.n, strict=True))
+    steps = html_table(rendered["case"], "steps")
+    assert sorted(steps["环节编号"]) == sorted(
+        sql(db, "SELECT step_id FROM steps WHERE case_id = ?", [case_id]).step_id)
+    assert f"案件复查：{case_id}" in rendered["case"].read_text("utf-8")
+
+
+def test_spot_check_ledger_matches_the_report_and_records_the_seed(audited_db, rendered):
+    html = rendered["spot-check"].read_text("utf-8")
+    assert "20261125" in html  # the seed is in the output
+    sample = html_table(rendered["spot-check"], "sample")
+    wb = openpyxl.load_workbook(rendered["ledger"])
+    ws = wb["回放检查台帐"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    assert head[-4:] == ["回放结果", "检查人", "检查日期", "备注"]
+    body = rows[1:]
+    assert [r[head.index("文件编号")] for r in body] == list(sample["文件编号"])
+    assert all(r[-4:] == (None, None, None, None) for r in body)  # blank for the reviewer
+    about = dict(wb["抽样说明"].iter_rows(min_row=2, values_only=True))
+    assert about["随机种子"] == "20261125"
+    # stratified: at most per_stage (2) per unit and stage
+    assert sample.groupby(["单位", "环节"]).size().max() <= 2
+
+
+def _pii(db) -> set[str]:
+    """Every personal-data value in the database (names, party names, ID numbers)."""
+    ids = set(sql(db, "SELECT officer_id v FROM officers UNION SELECT unit_id FROM units").v)
+    vals = sql(db, """
+        SELECT name v FROM officers UNION SELECT party_name FROM cases
+        UNION SELECT party_id_no FROM cases UNION SELECT label_party FROM media
+        UNION SELECT label_officer FROM media UNION SELECT made_by FROM media
+        UNION SELECT requested_by FROM media_access UNION SELECT approved_by FROM media_access""").v
+    return {v for v in vals.dropna() if len(v) >= 2 and v not in ids}
+
+
+def _xlsx_text(path) -> str:
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c)
+
+
+def test_masked_reports_contain_no_personal_data(audited_db, rendered):
+    db, _ = audited_db
+    pii = _pii(db)
+    assert len(pii) >= 5
+    texts = {}
+    for kind in ("quarterly", "case", "spot-check"):
+        texts[f"{kind}.html"] = rendered[kind].read_text("utf-8")
+        texts[f"{kind}.ipynb"] = rendered[kind].with_suffix(".ipynb").read_text("utf-8")
+    texts["ledger.xlsx"] = _xlsx_text(rendered["ledger"])
+    any_pii = re.compile("|".join(map(re.escape, sorted(pii, key=len, reverse=True))))
+    leaks = {(name, m) for name, text in texts.items() for m in any_pii.findall(text)}
+    assert leaks == set()
+
+
+def test_unmasked_report_shows_names(audited_db, tmp_path):
+    """The leak check above can see names: unmasked, the officers' names are there."""
+    from zfaudit.report.render import render_report
+
+    db, run = audited_db
+    out = render_report("quarterly", db, tmp_path / "q.html", run=run, mask_pii=False)
+    names = set(html_table(out, "officers")["姓名"])
+    officers = set(sql(db, "SELECT name FROM officers").name)
+    assert names and names <= officers
+    assert "未脱敏" in out.read_text("utf-8")
+
+
+def test_notebooks_have_a_parameters_cell():
+    from zfaudit.report.render import KINDS, notebook_path
+
+    for kind in KINDS:
+        nb = json.loads(notebook_path(kind).read_text("utf-8"))
+        tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1
+        assert re.search(r"^mask_pii = True$", "".join(tagged[0]["source"]), re.M)
+
+
+def test_reports_carry_no_warnings_or_errors(rendered):
+    """Nothing a reader should not see: no stderr stream (warnings) or error in any output."""
+    for kind in ("quarterly", "case", "spot-check"):
+        nb = json.loads(rendered[kind].with_suffix(".ipynb").read_text("utf-8"))
+        bad = [o for c in nb["cells"] for o in c.get("outputs", [])
+               if o.get("name") == "stderr" or o.get("output_type") == "error"]
+        assert bad == [], kind

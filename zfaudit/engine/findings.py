@@ -1,0 +1,67 @@
+"""Rule SQL → items → findings: materialise a rule's items, then record what GX decided.
+
+1. `CREATE OR REPLACE TABLE audit.items_<id> AS <rule SQL>` — one row per checked item.
+2. (zfaudit.engine.gx judges the table.)
+3. findings = the items GX's `unexpected_index_query` names; `rule_results` per unit; both
+   cross-checked against GX's element and unexpected counts, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..errors import AuditError
+from ..rules.catalogue import ITEM_COLUMNS, Rule
+from .gx import RuleVerdict
+
+
+def materialise(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
+    """Run the rule SQL once into audit.items_<id> (a real table in the audited file)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE audit.{rule.table} AS {rule.sql}")
+    except duckdb.Error as e:
+        raise AuditError(f"规则 {rule.rule_id} 的 SQL 执行失败 / rule SQL failed: {e}") from e
+
+
+def write_results(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    verdicts: list[RuleVerdict],
+    clauses: dict[str, str],
+) -> None:
+    """Insert findings (from GX's unexpected_index_query) and rule_results; in the caller's
+    transaction. Any disagreement with GX's counts stops the audit."""
+    for v in verdicts:
+        rule = v.rule
+        key_match = " AND ".join(f"i.{k} IS NOT DISTINCT FROM u.{k}" for k in rule.item_key)
+        cols = ", ".join(f"i.{c}" for c in ITEM_COLUMNS)
+        con.execute(
+            f"INSERT INTO findings SELECT ?, {cols}, ? FROM audit.{rule.table} AS i "
+            f"SEMI JOIN ({v.unexpected_index_query}) AS u ON {key_match}",
+            [run_id, clauses.get(rule.rule_id)],
+        )
+        con.execute(
+            "INSERT INTO rule_results SELECT ?, ?, unit_id, count(*), "
+            "count(*) FILTER (outcome = 'pass'), count(*) FILTER (outcome = 'violation'), "
+            "count(*) FILTER (outcome = 'advisory'), count(*) FILTER (outcome = 'pending'), "
+            f"count(*) FILTER (outcome = 'not_checked') FROM audit.{rule.table} GROUP BY unit_id",
+            [run_id, rule.rule_id],
+        )
+        found, violations = con.execute(
+            "SELECT count(*), count(*) FILTER (outcome = 'violation') FROM findings "
+            "WHERE run_id = ? AND rule_id = ?",
+            [run_id, rule.rule_id],
+        ).fetchone()
+        opportunities = con.execute(
+            "SELECT coalesce(sum(opportunities), 0) FROM rule_results WHERE run_id = ? AND rule_id = ?",
+            [run_id, rule.rule_id],
+        ).fetchone()[0]
+        if (found, violations, opportunities) != (
+            v.unexpected_count, v.violation_count, v.element_count
+        ):
+            raise AuditError(
+                f"规则 {rule.rule_id} 的结果与 GX 不一致 / {rule.rule_id}: findings {found}, "
+                f"violations {violations}, items {opportunities} vs GX {v.unexpected_count}, "
+                f"{v.violation_count}, {v.element_count}"
+            )

@@ -1,0 +1,181 @@
+"""`zfaudit audit`: run a profile's rules over one period and record the run.
+
+A run writes `audit_runs`, `findings` and `rule_results` in one transaction — all three or
+nothing. The working tables it leaves in schema `audit` (scope, settings, items_<id>, …) are
+replaced by the next run; the recorded tables are the audit's result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+from tqdm.auto import tqdm
+
+from ..db import connect
+from ..errors import AuditError
+from ..periods import Period, parse_period
+from ..profiles import Profile, get_profile
+from ..rules.catalogue import Rule, rules_for_profile
+from ..scores import create_score_views
+from ..workdays import ensure_years
+from .findings import materialise, write_results
+from .gx import GxSession, RuleVerdict, gx_session, run_parameters, verdict_from
+from .params import install_params
+
+DEADLINE_REACH = dt.timedelta(days=60)  # deadlines of in-period events run past the period
+
+
+def parse_as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime:
+    """as_of as naive China local time, whole seconds; default now."""
+    if value is None:
+        return dt.datetime.now().replace(microsecond=0)
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0, tzinfo=None)
+    except ValueError as e:
+        raise AuditError(
+            f"无法识别的 as-of 时间 / cannot read --as-of {value!r}: use 2026-11-25 or "
+            "'2026-11-25 10:15:00'"
+        ) from e
+
+
+def run_audit(
+    db: str | Path,
+    profile: str | Path | Profile,
+    period: str | Period,
+    as_of: str | dt.datetime | None = None,
+    media_store: str | Path | None = None,
+    docs: str | Path | None = None,
+    progress: bool | None = None,
+) -> str:
+    """Audit `period` under `profile`; returns the run_id of the recorded run."""
+    _check_db_name(Path(db))
+    prof = get_profile(profile)
+    as_of_ts = parse_as_of(as_of)
+    per = period if isinstance(period, Period) else parse_period(period, today=as_of_ts.date())
+    started = dt.datetime.now().replace(microsecond=0)
+    rules = rules_for_profile(prof)
+    with connect(db, must_exist=True) as con:
+        _check_has_data(con)
+        media_files = _prepare(con, prof, per, as_of_ts, media_store, progress)
+        run_id = _new_run_id(con, started, prof.name, per.label)
+        with gx_session(con) as session:
+            verdicts = evaluate(
+                con, session, rules, media_files is not None, run_name=run_id, progress=progress
+            )
+            _record(con, run_id, verdicts, prof, per, as_of_ts, started, media_store)
+            if docs is not None:
+                from .datadocs import build_docs
+
+                build_docs(session.context, docs)
+    return run_id
+
+
+def _check_db_name(db: Path) -> None:
+    if db.stem.lower() == "audit":
+        # DuckDB names the file's catalog after its stem: a catalog `audit` makes every
+        # `audit.<table>` reference of the rules ambiguous
+        raise AuditError(
+            f"数据库文件不能命名为 audit / rename the database file {db.name}: DuckDB would "
+            "name its catalog `audit`, which clashes with zfaudit's schema `audit`"
+        )
+
+
+def _check_has_data(con: duckdb.DuckDBPyConnection) -> None:
+    n = con.execute(
+        "SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM steps) "
+        "+ (SELECT count(*) FROM media) + (SELECT count(*) FROM media_access)"
+    ).fetchone()[0]
+    if n == 0:
+        raise AuditError("数据库中没有可审计的数据 / nothing to audit: load an export first (zfaudit load)")
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, prof: Profile, per: Period, as_of: dt.datetime,
+             media_store: str | Path | None, progress: bool | None) -> list | None:
+    """Calendar, media store hashes and the `audit` parameter tables; returns the media rows
+    (None without a media store)."""
+    from .media_store import hash_store
+
+    # Due dates of in-period events fall before period end + DEADLINE_REACH: that is the
+    # calendar an audit needs (not as_of's year — a 2026Q3 audit run in 2027 needs no 2027).
+    last = per.end + DEADLINE_REACH - dt.timedelta(microseconds=1)
+    ensure_years(con, range(per.start.year, last.year + 1))  # CalendarError stops here
+    media_files = None
+    if media_store is not None:
+        media_files = hash_store(con, media_store, progress, recorded_in=(per.start, per.end))
+    install_params(con, prof, per.start, per.end, as_of, media_files)
+    return media_files
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    session: GxSession,
+    rules: list[Rule],
+    media_store_checked: bool,
+    run_name: str | None = None,
+    progress: bool | None = None,
+) -> list[RuleVerdict]:
+    """Materialise and validate each rule, in order, with a progress bar per rule."""
+    out = []
+    bar = tqdm(rules, desc="审计 / audit", unit="rule", disable=None if progress is None else not progress)
+    for rule in bar:
+        bar.set_postfix_str(rule.rule_id)
+        materialise(con, rule)
+        result = session.validate(rule, run_parameters(rule, media_store_checked), run_name)
+        out.append(verdict_from(rule, result))
+    return out
+
+
+def _record(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[RuleVerdict],
+            prof: Profile, per: Period, as_of: dt.datetime, started: dt.datetime,
+            media_store: str | Path | None) -> None:
+    """findings, rule_results and the audit_runs row, in one transaction."""
+    load_ids = [r[0] for r in con.execute(
+        "SELECT DISTINCT load_id FROM loads WHERE load_id IS NOT NULL ORDER BY 1"
+    ).fetchall()]
+    zf_version, gx_version = _versions()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        write_results(con, run_id, verdicts, prof.clauses)
+        con.execute(
+            "INSERT INTO audit_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id, prof.name, per.start, per.end, as_of, started,
+                dt.datetime.now().replace(microsecond=0), zf_version, gx_version,
+                load_ids, json.dumps(prof.to_dict(), ensure_ascii=False, sort_keys=True),
+                str(Path(media_store).resolve()) if media_store is not None else None,
+            ],
+        )
+        create_score_views(con)  # the `scores` views SQL users query (docs/schema.md)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _versions() -> tuple[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        zf = version("zfaudit")
+    except PackageNotFoundError:
+        zf = "0+unknown"
+    return zf, version("great_expectations")
+
+
+def _new_run_id(con: duckdb.DuckDBPyConnection, started: dt.datetime, profile: str, label: str) -> str:
+    base = f"{started:%Y%m%dT%H%M%S}-{profile}-{label}"
+    taken = {r[0] for r in con.execute(
+        "SELECT run_id FROM audit_runs WHERE run_id = ? OR run_id LIKE ?", [base, base + "-%"]
+    ).fetchall()}
+    run_id, n = base, 1
+    while run_id in taken:
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id

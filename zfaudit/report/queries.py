@@ -1,0 +1,427 @@
+"""Queries behind the report notebooks: each opens the database read-only, briefly.
+
+An analyst may hold the same database open in a notebook; DuckDB allows many read-only
+processes at once, so reports never take the write lock (see docs/scheduling.md).
+All aggregation is set-based SQL in DuckDB; Python only masks and labels the results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..contract import contract
+from ..db import connect
+from ..errors import AuditError
+from ..export import write_sheets
+from ..masking import Scrubber, mask_name
+from ..periods import label as period_label
+from ..rules.catalogue import OUTCOME_ZH, rule_text
+from ..runs import previous_run, profile_rules
+from ..scores import officer_counts
+from ..scores import unit_scores as scores_of
+
+# The five headline rates of the quarterly report, in display order.
+HEADLINE_RULES = ("ZF03", "ZF04", "ZF05", "ZF01", "ZF12")
+
+
+def pii_values(db: str | Path) -> list[str]:
+    """Every personal-data value stored in the contract tables (for scrubbing free text)."""
+    parts = [
+        f"SELECT CAST({c.name} AS VARCHAR) AS v FROM {t.name}"
+        for t in contract().tables.values()
+        for c in t.columns
+        if c.pii
+    ]
+    with connect(db, read_only=True) as con:
+        vals = con.execute(
+            f"SELECT DISTINCT trim(v) FROM ({' UNION ALL '.join(parts)}) WHERE length(trim(v)) >= 2"
+        ).fetchall()
+    return sorted((v for (v,) in vals), key=len, reverse=True)
+
+
+def _df(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def _unit_filter(unit: str | None) -> tuple[str, list]:
+    return ("AND unit_id = ?", [unit]) if unit else ("", [])
+
+
+# ---------------------------------------------------------------- quarterly
+
+
+def headline_rates(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """The five headline rates, with the change against the previous period's run."""
+    uf, up = _unit_filter(unit)
+    prev = previous_run(db, run)
+    ids = [run["run_id"], prev["run_id"] if prev else None]
+    df = _df(
+        db,
+        f"""
+        SELECT rule_id,
+               sum(passed) FILTER (WHERE run_id = $1) AS passed,
+               sum(violations) FILTER (WHERE run_id = $1) AS violations,
+               sum(passed) FILTER (WHERE run_id = $2) AS prev_passed,
+               sum(violations) FILTER (WHERE run_id = $2) AS prev_violations
+        FROM rule_results
+        WHERE run_id IN ($1, $2) AND rule_id IN ({",".join("'" + r + "'" for r in HEADLINE_RULES)})
+              {uf.replace("?", "$3")}
+        GROUP BY rule_id
+        """,
+        ids + up,
+    )
+    out = pd.DataFrame({"rule_id": list(HEADLINE_RULES)}).merge(df, on="rule_id", how="left")
+    out["rate"] = out.passed / (out.passed + out.violations)
+    out["prev_rate"] = out.prev_passed / (out.prev_passed + out.prev_violations)
+    out["change"] = out.rate - out.prev_rate
+    out["label"] = [rule_text(r)[1] for r in out.rule_id]
+    out.attrs["previous"] = prev["label"] if prev else None
+    return out
+
+
+def unit_scores(db: str | Path, run: dict) -> pd.DataFrame:
+    """评议考核 score per unit (out of 100) and rank: zfaudit.scores' score sheet (RULES.md).
+
+    Items of no known unit are not ranked (they stay in the headline totals)."""
+    with connect(db, read_only=True) as con:
+        return scores_of(con, run["run_id"], rules=[])
+
+
+def units(db: str | Path) -> pd.DataFrame:
+    return _df(db, "SELECT unit_id, unit_name FROM units")
+
+
+def rule_breakdown(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """Per rule: opportunities, outcome counts, rate and clause references (ZF rules only:
+    data-quality checks are reported apart, as RULES.md asks)."""
+    uf, up = _unit_filter(unit)
+    df = _df(
+        db,
+        f"""
+        SELECT rule_id, sum(opportunities) AS opportunities, sum(passed) AS passed,
+               sum(violations) AS violations, sum(advisories) AS advisories,
+               sum(pending) AS pending, sum(not_checked) AS not_checked,
+               sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
+        FROM rule_results WHERE run_id = ? AND rule_id NOT LIKE 'DQ%' {uf}
+        GROUP BY rule_id ORDER BY rule_id
+        """,
+        [run["run_id"]] + up,
+    )
+    clauses = _clauses(db, run)
+    df["title"] = [rule_text(r)[0] for r in df.rule_id]
+    df["clauses"] = [clauses.get(r, "") for r in df.rule_id]
+    return df
+
+
+def _clauses(db: str | Path, run: dict) -> dict[str, str]:
+    # the recorded profile's clauses; a rule it gives none keeps what its findings recorded
+    out = profile_rules(run)[2]
+    df = _df(
+        db,
+        "SELECT rule_id, any_value(clauses) AS c FROM findings WHERE run_id = ? "
+        "AND clauses IS NOT NULL GROUP BY rule_id",
+        [run["run_id"]],
+    )
+    for r, c in zip(df.rule_id, df.c, strict=True):
+        out.setdefault(r, c)
+    return out
+
+
+def heatmap(db: str | Path, run: dict) -> pd.DataFrame:
+    """Unit × rule compliance rate (NaN where the unit had no opportunity)."""
+    df = _df(
+        db,
+        """
+        SELECT coalesce(u.unit_name, rr.unit_id, '（单位不明）') AS unit, rr.rule_id,
+               sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
+        FROM rule_results rr LEFT JOIN units u USING (unit_id)
+        WHERE run_id = ? AND rule_id NOT LIKE 'DQ%' GROUP BY ALL
+        """,
+        [run["run_id"]],
+    )
+    return df.pivot(index="unit", columns="rule_id", values="rate").sort_index()
+
+
+def trend(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """Headline rates for every audited period of this profile (the newest run per period)."""
+    uf, up = _unit_filter(unit)
+    df = _df(
+        db,
+        f"""
+        WITH runs AS (
+            SELECT run_id, period_start, period_end FROM audit_runs WHERE profile = ?
+            QUALIFY row_number() OVER (PARTITION BY period_start, period_end
+                                       ORDER BY coalesce(finished_at, started_at) DESC) = 1
+        )
+        SELECT runs.period_start, runs.period_end, rule_id,
+               sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
+        FROM rule_results JOIN runs USING (run_id)
+        WHERE rule_id IN ({",".join("'" + r + "'" for r in HEADLINE_RULES)}) {uf}
+        GROUP BY ALL ORDER BY runs.period_start, rule_id
+        """,
+        [run["profile"]] + up,
+    )
+    df["period"] = [period_label(s, e) for s, e in zip(df.period_start, df.period_end, strict=True)]
+    df["label"] = [rule_text(r)[1] for r in df.rule_id]
+    return df
+
+
+def top_officers(
+    db: str | Path, run: dict, limit: int = 10, mask_pii: bool = True, unit: str | None = None
+) -> pd.DataFrame:
+    """Officers with most violations, counted by zfaudit.scores: a step finding for every
+    officer on the step, a media finding for the officer who held the device (RULES.md)."""
+    with connect(db, read_only=True) as con:
+        df = officer_counts(con, run["run_id"])
+    df = df[df.outcome == "violation"]
+    if unit:
+        df = df[df.unit_id == unit]
+    df = (
+        df.assign(unit=df.unit_name.fillna(df.unit_id))
+        .groupby(["officer_id", "name", "unit"], dropna=False)
+        .agg(violations=("findings", "sum"), rules=("rule_id", lambda r: "、".join(sorted(set(r)))))
+        .reset_index()
+        .sort_values(["violations", "officer_id"], ascending=[False, True])
+        .head(limit)
+        .reset_index(drop=True)
+    )
+    df["violations"] = df["violations"].astype(int)
+    if mask_pii:
+        df["name"] = df["name"].map(mask_name)
+    return df
+
+
+def cases_needing_attention(
+    db: str | Path, run: dict, limit: int = 10, due_within_days: int = 7, mask_pii: bool = True,
+    unit: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cases with most violations, pending deadlines falling due within N days of as_of).
+
+    Data-quality findings (DQ01/DQ02) are reported apart from compliance (RULES.md), so they
+    do not count here nor for officers."""
+    uf = "AND f.unit_id = ?" if unit else ""
+    up = [unit] if unit else []
+    most = _df(
+        db,
+        f"""
+        SELECT f.case_id, c.party_name, coalesce(un.unit_name, c.unit_id) AS unit,
+               count(*) AS violations,
+               string_agg(DISTINCT f.rule_id, '、' ORDER BY f.rule_id) AS rules
+        FROM findings f LEFT JOIN cases c USING (case_id)
+        LEFT JOIN units un ON un.unit_id = c.unit_id
+        WHERE f.run_id = ? AND f.outcome = 'violation' AND f.case_id IS NOT NULL
+              AND f.rule_id NOT LIKE 'DQ%' {uf}
+        GROUP BY ALL ORDER BY violations DESC, f.case_id LIMIT {int(limit)}
+        """,
+        [run["run_id"]] + up,
+    )
+    due = _df(
+        db,
+        f"""
+        SELECT f.case_id, f.rule_id, f.due_at, f.detail, coalesce(un.unit_name, f.unit_id) AS unit
+        FROM findings f LEFT JOIN units un USING (unit_id)
+        WHERE f.run_id = ? AND f.outcome = 'pending' AND f.due_at IS NOT NULL
+              AND f.due_at <= CAST(? AS TIMESTAMP) + to_days(CAST(? AS INTEGER)) {uf}
+        ORDER BY f.due_at, f.case_id
+        """,
+        [run["run_id"], run["as_of"], due_within_days] + up,
+    )
+    if mask_pii:
+        most["party_name"] = most["party_name"].map(mask_name)
+        scrub = Scrubber(pii_values(db))
+        due["detail"] = due["detail"].map(scrub)
+    return most, due
+
+
+def data_quality(db: str | Path, run: dict) -> pd.DataFrame:
+    """DQ01/DQ02 finding counts, by check and the kind of item they concern."""
+    return _df(
+        db,
+        """
+        SELECT rule_id, count(*) AS findings,
+               count(DISTINCT case_id) AS cases, count(DISTINCT step_id) AS steps,
+               count(DISTINCT media_id) AS media, count(DISTINCT access_id) AS accesses
+        FROM findings WHERE run_id = ? AND rule_id LIKE 'DQ%'
+        GROUP BY rule_id ORDER BY rule_id
+        """,
+        [run["run_id"]],
+    )
+
+
+def quarantine_counts(db: str | Path, run: dict) -> pd.DataFrame:
+    """Quarantined rows per table and reason, for the loads the run read (all when unknown)."""
+    load_ids = list(run.get("load_ids") or [])
+    where = f"WHERE load_id IN ({','.join(str(int(i)) for i in load_ids)})" if load_ids else ""
+    return _df(
+        db,
+        f"""SELECT table_name, reason, count(*) AS rows FROM quarantine {where}
+            GROUP BY ALL ORDER BY table_name, rows DESC, reason""",
+    )
+
+
+def method_appendix(db: str | Path, run: dict) -> tuple[dict, pd.DataFrame]:
+    """What reproduces the report: run metadata and the input files with their SHA-256."""
+    load_ids = list(run.get("load_ids") or [])
+    where = f"WHERE load_id IN ({','.join(str(int(i)) for i in load_ids)})" if load_ids else ""
+    files = _df(
+        db,
+        f"""SELECT load_id, table_name, file, sha256, rows_read, rows_loaded, rows_quarantined,
+                   loaded_at FROM loads {where} ORDER BY load_id, table_name""",
+    )
+    meta = {
+        k: run.get(k)
+        for k in (
+            "run_id", "profile", "period_start", "period_end", "as_of", "started_at",
+            "finished_at", "zfaudit_version", "gx_version", "media_store",
+        )
+    }
+    return meta, files
+
+
+# ---------------------------------------------------------------- case review
+
+
+def case_timeline(db: str | Path, run: dict, case_id: str, mask_pii: bool = True) -> dict:
+    """Steps, media segments (with late / gap marks) and officers of one case."""
+    with connect(db, read_only=True) as con:
+        case = con.execute(
+            "SELECT c.*, u.unit_name FROM cases c LEFT JOIN units u USING (unit_id) "
+            "WHERE case_id = ?",
+            [case_id],
+        ).df()
+        if case.empty:
+            raise AuditError(f"找不到案件 / case not found: {case_id}")
+        steps = con.execute(
+            """
+            SELECT s.step_id, s.stage, s.started_at, s.ended_at, s.doc_no,
+                   string_agg(o.name, '、' ORDER BY so.officer_id) AS officers,
+                   list(so.officer_id ORDER BY so.officer_id) AS officer_ids
+            FROM steps s LEFT JOIN step_officers so USING (step_id)
+            LEFT JOIN officers o ON o.officer_id = so.officer_id
+            WHERE s.case_id = ? GROUP BY ALL ORDER BY s.started_at, s.step_id
+            """,
+            [case_id],
+        ).df()
+        media = con.execute(
+            """
+            SELECT m.media_id, m.step_id, m.kind, m.recorded_start, m.recorded_end,
+                   m.uploaded_at, o.name AS officer,
+                   bool_or(f.rule_id = 'ZF04' AND f.outcome = 'violation') AS late_upload
+            FROM media m LEFT JOIN officers o USING (officer_id)
+            LEFT JOIN findings f ON f.media_id = m.media_id AND f.run_id = ?
+            WHERE m.case_id = ? GROUP BY ALL ORDER BY m.recorded_start, m.media_id
+            """,
+            [run["run_id"], case_id],
+        ).df()
+        gaps = con.execute(
+            """SELECT step_id, detail FROM findings
+               WHERE run_id = ? AND case_id = ? AND rule_id = 'ZF07' AND outcome = 'violation'""",
+            [run["run_id"], case_id],
+        ).df()
+    if mask_pii:
+        case["party_name"] = case["party_name"].map(mask_name)
+        case["party_id_no"] = None
+        steps["officers"] = [
+            "、".join(str(mask_name(n)) for n in (s or "").split("、") if n) or None
+            for s in steps.officers
+        ]
+        media["officer"] = media["officer"].map(mask_name)
+        gaps["detail"] = gaps["detail"].map(Scrubber(pii_values(db)))
+    stage_zh = contract().codesets.get("stage", {})
+    steps["stage_zh"] = [stage_zh.get(s, s) for s in steps.stage]
+    return {"case": case.iloc[0].to_dict(), "steps": steps, "media": media, "gaps": gaps}
+
+
+def case_findings(db: str | Path, run: dict, case_id: str, mask_pii: bool = True) -> pd.DataFrame:
+    """Every finding of the run that concerns the case (its steps, media and accesses)."""
+    df = _df(
+        db,
+        """
+        SELECT rule_id, outcome, step_id, media_id, access_id, due_at, observed_at, detail, clauses
+        FROM findings WHERE run_id = ? AND case_id = ?
+        ORDER BY rule_id, coalesce(step_id, ''), coalesce(media_id, ''), coalesce(access_id, '')
+        """,
+        [run["run_id"], case_id],
+    )
+    df["title"] = [rule_text(r)[0] for r in df.rule_id]
+    df["outcome_zh"] = df.outcome.map(OUTCOME_ZH).fillna(df.outcome)
+    if mask_pii:
+        df["detail"] = df["detail"].map(Scrubber(pii_values(db)))
+    return df
+
+
+# ---------------------------------------------------------------- spot check
+
+
+def spot_sample(
+    db: str | Path, run: dict, seed: int, per_stage: int = 2, finding_weight: float = 4.0,
+    mask_pii: bool = True, unit: str | None = None,
+) -> pd.DataFrame:
+    """A reproducible weighted sample of the run's media items: `per_stage` per (unit, stage).
+
+    Weighted sampling without replacement (Efraimidis–Spirakis): key = u^(1/w), the top keys
+    win; u comes from md5(seed, media_id), so the same seed and data give the same sample on
+    any machine. Items with a violation finding in the run weigh `finding_weight`, others 1.
+    """
+    df = _df(
+        db,
+        f"""
+        WITH m AS (
+            SELECT m.*, coalesce(c.unit_id, d.unit_id) AS unit_id,
+                   coalesce(s.stage, 'unlinked') AS stage
+            FROM media m LEFT JOIN cases c USING (case_id)
+            LEFT JOIN devices d USING (device_id)
+            LEFT JOIN steps s ON s.step_id = m.step_id
+            WHERE m.recorded_end >= ? AND m.recorded_end < ?
+        ), f AS (
+            SELECT media_id, string_agg(DISTINCT rule_id, '、' ORDER BY rule_id) AS rules
+            FROM findings WHERE run_id = ? AND outcome = 'violation' AND media_id IS NOT NULL
+            GROUP BY media_id
+        ), k AS (
+            SELECT m.*, f.rules,
+                   CASE WHEN f.rules IS NULL THEN 1.0 ELSE ? END AS weight,
+                   (CAST(('0x' || substr(md5(CAST(? AS VARCHAR) || ':' || m.media_id), 1, 13))
+                         AS BIGINT) + 0.5) / 4503599627370496.0 AS u
+            FROM m LEFT JOIN f USING (media_id)
+            {"WHERE m.unit_id = ?" if unit else ""}
+        )
+        SELECT k.unit_id, un.unit_name, k.stage, k.media_id, k.case_id, k.kind,
+               k.recorded_start, k.recorded_end, o.name AS officer, k.path,
+               k.rules, k.weight
+        FROM k LEFT JOIN units un USING (unit_id) LEFT JOIN officers o USING (officer_id)
+        QUALIFY row_number() OVER (PARTITION BY k.unit_id, k.stage
+                                   ORDER BY pow(k.u, 1.0 / k.weight) DESC, k.media_id) <= ?
+        ORDER BY k.unit_id, k.stage, k.media_id
+        """,
+        [run["period_start"], run["period_end"], run["run_id"], finding_weight, str(seed)]
+        + ([unit] if unit else [])
+        + [int(per_stage)],
+    )
+    stage_zh = contract().codesets.get("stage", {})
+    df["stage_zh"] = [stage_zh.get(s, "未关联环节" if s == "unlinked" else s) for s in df.stage]
+    if mask_pii:
+        df["officer"] = df["officer"].map(mask_name)
+    return df
+
+
+def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
+    """The 回放检查台帐 (001 §53) as xlsx, reviewer columns blank; text never becomes a formula."""
+    path = Path(path)
+    cols = {
+        "unit_name": "单位", "stage_zh": "环节", "media_id": "文件编号", "case_id": "案件编号",
+        "kind": "文件类型", "recorded_start": "拍摄开始时间", "recorded_end": "拍摄结束时间",
+        "officer": "使用人", "path": "存储路径", "rules": "审计发现", "weight": "抽样权重",
+    }
+    ledger = sample[list(cols)].rename(columns=cols)
+    ledger.insert(0, "序号", range(1, len(ledger) + 1))
+    for c in ("回放结果", "检查人", "检查日期", "备注"):
+        ledger[c] = ""
+    for c in ("拍摄开始时间", "拍摄结束时间"):
+        ledger[c] = pd.to_datetime(ledger[c]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    about = pd.DataFrame({"项目": list(meta), "内容": [str(v) for v in meta.values()]})
+    # zfaudit.export writes text as text: "=cmd|..." stays text (CSV/xlsx injection)
+    write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path)
+    return path

@@ -1,0 +1,156 @@
+"""Render report notebooks (papermill) to self-contained offline HTML (nbconvert).
+
+`render_report(kind, db, out, **params)` executes one of the notebooks in notebooks/, keeps the
+executed notebook beside the HTML (same name, .ipynb) and writes HTML with no input cells,
+no CDN scripts and a CJK font stack, so it opens anywhere with no network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ReportError
+from ..export import strip_remote_tags
+from ..periods import label as period_label
+from ..periods import parse_period
+from ..runs import find_run
+from .charts import CJK_FONTS
+
+KINDS = {
+    "quarterly": "quarterly_assessment.ipynb",
+    "case": "case_review.ipynb",
+    "spot-check": "spot_check.ipynb",
+}
+
+TITLES = {"quarterly": "评议考核报告", "case": "案件复查", "spot-check": "音像记录回放抽查"}
+
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_TEMPLATES = Path(__file__).resolve().parent / "template"
+
+_CSS = """
+body, .jp-Notebook, .jp-RenderedHTMLCommon, table.zf-table { font-family: %s; }
+table.zf-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 13px; }
+table.zf-table th, table.zf-table td { border: 1px solid #ccc; padding: 3px 8px; text-align: left !important; }
+table.zf-table thead tr { text-align: left !important; }
+table.zf-table th { background: #f3f5f7; }
+"""
+
+
+def notebook_path(kind: str) -> Path:
+    """The notebook behind a report kind (from the source tree or the installed wheel)."""
+    if kind not in KINDS:
+        raise ReportError(f"未知的报告类型 / unknown report kind {kind!r}: use {', '.join(KINDS)}")
+    src = Path(__file__).resolve().parents[2] / "notebooks" / KINDS[kind]
+    if src.is_file():
+        return src
+    return Path(str(resources.files("zfaudit").joinpath("_notebooks", KINDS[kind])))
+
+
+def render_report(
+    kind: str,
+    db: str | Path,
+    out: str | Path,
+    *,
+    run: str = "latest",
+    profile: str | None = None,
+    period: str | None = None,
+    unit: str | None = None,
+    case_id: str | None = None,
+    seed: int | None = None,
+    mask_pii: bool = True,
+    overwrite: bool = False,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Execute the `kind` notebook for a recorded run of `db` and write `out` (.html); returns
+    the HTML path. Reads only: a period with no run is an error here (zfaudit.api.report may
+    audit it first).
+
+    `out` may be a directory: the report then goes to OUT/<period>/<kind>-<period>-<stamp>.html.
+    An existing output is never replaced unless `overwrite`.
+    """
+    db = Path(db)
+    if not db.is_file():
+        raise ReportError(f"数据库不存在 / database not found: {db}")
+    nb = notebook_path(kind)
+    run_row = resolve_run(db, run, profile, period)
+    if kind == "case" and not case_id:
+        raise ReportError("案件复查需要案件编号 / the case report needs --case")
+    html_path = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now())
+    ipynb_path = html_path.with_suffix(".ipynb")
+    targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
+    existing = [p for p in targets if p.exists()]
+    if existing and not overwrite:
+        raise ReportError(
+            f"报告已存在，未覆盖 / report exists, not overwritten (use --overwrite): {existing[0]}"
+        )
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    params: dict = {"db": str(db.resolve()), "run": run_row["run_id"], "mask_pii": bool(mask_pii)}
+    if kind == "quarterly":
+        params["unit"] = unit
+    elif kind == "case":
+        params["case_id"] = case_id
+    else:
+        params.update(seed=seed, unit=unit, ledger=str(html_path.with_suffix(".xlsx").resolve()))
+    _execute(nb, ipynb_path, params)
+    html_path.write_text(to_offline_html(ipynb_path, TITLES[kind]), encoding="utf-8")
+    return html_path
+
+
+def resolve_run(db: Path, run: str, profile: str | None, period: str | None) -> dict:
+    """The recorded run a report is about: `run`, or the latest of the profile and period."""
+    if not period:
+        return find_run(db, run, profile)
+    p = parse_period(period)
+    return find_run(db, run, profile, (p.start, p.end))
+
+
+def _output_path(out: Path, kind: str, run: dict, case_id: str | None, now: dt.datetime) -> Path:
+    if out.suffix.lower() == ".html":
+        return out
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"输出应为 .html 文件或目录 / --out must be a .html file or a directory: {out}")
+    label = period_label(run["period_start"], run["period_end"])
+    what = f"{kind}-{case_id}" if kind == "case" else kind
+    name = re.sub(r"[^\w.-]", "_", f"{what}-{label}-{now:%Y%m%dT%H%M}") + ".html"
+    return out / label / name
+
+
+def _execute(nb: Path, out: Path, params: dict) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            str(nb), str(out), parameters=params, kernel_name="python3", progress_bar=False,
+            cwd=str(out.parent), request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as e:
+        raise ReportError(
+            f"报告笔记本执行失败 / notebook failed ({e.ename}: {e.evalue}); see {out}"
+        ) from e
+
+
+def to_offline_html(ipynb: Path, title: str | None = None) -> str:
+    """Executed notebook → HTML without input cells or any script/style from the network."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="zfaudit_offline", extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
+                                          resources={"metadata": {"name": title or ipynb.stem}})
+    # nbconvert's lab template loads require.js, MathJax and mermaid from CDNs, and plotly's
+    # notebook renderer adds a MathJax CDN <script> to each figure: none is needed offline.
+    body = strip_remote_tags(body)
+    # CSS comments of the lab theme cite URLs; drop them so every URL left is plotly.js's own.
+    # Only in <head>: the body holds plotly.js, whose code must stay untouched.
+    head, sep, rest = body.partition("</head>")
+    body = _STYLE.sub(lambda m: _CSS_COMMENT.sub("", m.group(0)), head) + sep + rest
+    style = f'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n<style>{_CSS % CJK_FONTS}</style>\n'
+    return body.replace("</head>", style + "</head>", 1)
