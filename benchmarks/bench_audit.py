@@ -4,7 +4,7 @@
         [--profile zhuzhou_cgzf] [--period 2026Q3] [--as-of "2026-10-20 10:00:00"]
 
 Builds the sample export (zfaudit.sample.write_sample) and loads it (zfaudit.ingest.loader.load) once,
-cached under --out. Then, each in its own subprocess on its own copy of the database (peak RSS
+cached under build/bench_sample/ (benchmarks/sample_cache.py, shared with the other benchmarks). Then, each in its own subprocess on its own copy of the database (peak RSS
 from ru_maxrss there):
   * audit — `zfaudit audit --db … --profile … --period …` through the click command: imports,
     calendar, parameters, every rule materialised and validated by GX, findings, rule_results;
@@ -21,8 +21,9 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import sample_cache
 
 CHILD = r"""
 import json, resource, sys, time
@@ -39,12 +40,12 @@ if mode == "audit":
     con = duckdb.connect(db, read_only=True)
 else:
     import datetime as dt
-    from zfaudit.engine.run import parse_as_of
     from zfaudit.db import connect
-    from zfaudit.rules.catalogue import ITEM_COLUMNS, rules_for_profile
+    from zfaudit.engine.params import install_params
+    from zfaudit.engine.run import parse_as_of
     from zfaudit.periods import parse_period
     from zfaudit.profiles import get_profile
-    from zfaudit.engine.params import install_params
+    from zfaudit.rules.catalogue import ITEM_COLUMNS, rules_for_profile
     from zfaudit.workdays import ensure_years
     prof = get_profile(profile)
     as_of_ts = parse_as_of(as_of)
@@ -75,25 +76,6 @@ print(json.dumps({"secs": secs, "findings": stats, "items": items,
 """
 
 
-def prepare(out: Path, cases: int) -> Path:
-    """Sample export + loaded database, built once and cached."""
-    db = out / f"sample_{cases}.duckdb"
-    if db.exists():
-        return db
-    from zfaudit.ingest.loader import load
-    from zfaudit.sample import write_sample
-
-    export = out / f"export_{cases}"
-    if export.exists():
-        shutil.rmtree(export)
-    t0 = time.perf_counter()
-    write_sample(export, cases=cases, seed=1)
-    t1 = time.perf_counter()
-    load(export, db, progress=False)
-    print(f"sample {t1 - t0:.1f} s, load {time.perf_counter() - t1:.1f} s", file=sys.stderr)
-    return db
-
-
 def run(mode: str, db: Path, work: Path, args) -> dict:
     copy = work / f"run_{mode}.duckdb"  # not "audit.duckdb": a catalog named audit clashes with schema audit
     shutil.copyfile(db, copy)
@@ -116,7 +98,7 @@ def main() -> None:
     ap.add_argument("--as-of", dest="as_of", default="2026-10-20 10:00:00")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    db = prepare(args.out, args.cases)
+    db = sample_cache.database(args.cases)
     floor = run("floor", db, args.out, args)
     audit = run("audit", db, args.out, args)
     floor_findings = {k: v for k, v in floor["findings"].items()}

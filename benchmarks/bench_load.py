@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_load.py [--rows 10000000] [--out build/bench]
 
-Generates an export (zfaudit.sample.write_sample when it exists, else a realistic media CSV
+Uses the shared cached sample export (benchmarks/sample_cache.py: write_sample(cases=rows/10)), or a media CSV
 of --rows rows with Chinese headers and values, plus the small required tables), then runs
 each load in its own subprocess and reads peak RSS (ru_maxrss) there. Targets: the zfaudit
 load within 2x of the floor, peak RSS under 4 GB. Figures go to benchmarks/RESULTS.md by hand.
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import sample_cache
 
 CHILD = r"""
 import json, resource, sys, time
@@ -69,11 +70,6 @@ def utf8_copy(export: Path, out: Path) -> tuple[Path, dict[str, float]]:
 def make_export(out: Path, rows: int, generator: str) -> None:
     """A media CSV of `rows` rows (Chinese headers, 视频/是/否 values) + tiny required tables."""
     out.mkdir(parents=True, exist_ok=True)
-    if generator == "sample":
-        from zfaudit.sample import write_sample
-
-        write_sample(out, cases=max(rows // 10, 1), seed=1)
-        return
     con = duckdb.connect()
     small = {
         "units.csv": "SELECT 'U' || i AS unit_id, '中队' || i AS unit_name FROM range(10) t(i)",
@@ -146,13 +142,16 @@ def main() -> None:
             args.generator = "sample"
         except ImportError:
             args.generator = "media"
-    export = args.out / "export"
-    if export.exists() and not args.reuse:
-        shutil.rmtree(export)
     t0 = time.perf_counter()
-    if not export.exists():
-        make_export(export, args.rows, args.generator)
-    print(f"export generated in {time.perf_counter() - t0:.1f} s: "
+    if args.generator == "sample":  # the shared cached sample (benchmarks/sample_cache.py)
+        export = sample_cache.export(max(args.rows // 10, 1))
+    else:
+        export = args.out / "export"
+        if export.exists() and not args.reuse:
+            shutil.rmtree(export)
+        if not export.exists():
+            make_export(export, args.rows, args.generator)
+    print(f"export ready in {time.perf_counter() - t0:.1f} s: "
           f"{sum(f.stat().st_size for f in export.iterdir()) / 1e6:.0f} MB")
     floor_export, transcode = utf8_copy(export, args.out / "floor_export")
     floor = run("floor", floor_export, args.out / "floor.duckdb")

@@ -14,12 +14,6 @@ import click
 
 from .errors import ZfauditError
 
-SUMMARY_HEADERS = {
-    "rule_id": "规则", "title_zh": "名称", "opportunities": "检查项", "passed": "合规",
-    "violations": "违规", "advisories": "提示", "pending": "待到期", "not_checked": "未检查",
-    "rate": "合规率",
-}
-
 
 def domain_errors(fn):
     """Report a ZfauditError as a one-line message with exit code 1."""
@@ -309,8 +303,7 @@ def summary_text(run) -> str:
     """The per-rule table `zfaudit audit` prints (DQ first, then the profile's rules)."""
     from . import api
 
-    df = run.summary()[list(SUMMARY_HEADERS)]
-    df["rate"] = ["—" if r is None or r != r else f"{r:.1%}" for r in df["rate"]]
-    df = df.astype(str).rename(columns=SUMMARY_HEADERS)
-    table = api.text_table(df, right=tuple(list(SUMMARY_HEADERS.values())[2:]), footer=False)
+    df = run.summary(labels="zh").drop(columns=["权重"])
+    df["合规率"] = ["—" if r is None or r != r else f"{r:.1%}" for r in df["合规率"]]
+    table = api.text_table(df.astype(str), right=tuple(df.columns[2:]), footer=False)
     return f"审计完成 / audit run {run.run_id}\n{table}"

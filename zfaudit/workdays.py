@@ -201,25 +201,6 @@ def add_year_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
 # ------------------------------------------------------------------ queries
 
 
-def working_day_due(con: duckdb.DuckDBPyConnection, day: dt.date, n: int) -> dt.datetime:
-    """23:59:59 of the n-th working day after `day` (the day itself not counted)."""
-    if n < 1:
-        raise CalendarError(f"工作日数应为正整数 / n must be >= 1, got {n}")
-    if isinstance(day, dt.datetime):
-        day = day.date()
-    years = [day.year]
-    while True:
-        ensure_years(con, years)
-        found = con.execute(
-            "SELECT date FROM calendar WHERE date > ? AND date <= make_date(?, 12, 31) "
-            "AND is_workday ORDER BY date LIMIT 1 OFFSET ?",
-            [day, max(years), n - 1],
-        ).fetchone()
-        if found:
-            return dt.datetime.combine(found[0], dt.time(23, 59, 59))
-        years.append(max(years) + 1)  # runs into the next year: that year must be known too
-
-
 def calendar_frame(
     con: duckdb.DuckDBPyConnection, year: int, month: int | None = None, exceptions_only: bool = False
 ) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def test_with_due_at(bureau):
 
 def test_staging_files_are_not_rules():
     staging = sorted(p.stem for p in shared_dir().glob("*.sql"))
-    assert staging == ["media_linked", "with_due_at"]
+    assert staging == ["media_linked", "steps_linked", "with_due_at"]
     rules = catalogue.discover_rules()
     assert shared_dir().parent == catalogue.rules_dir()
     assert not set(staging) & set(rules)
@@ -126,5 +126,29 @@ def test_install_params_installs_the_staging_objects(bureau):
     views = query(bureau, "select view_name from duckdb_views() where schema_name = 'audit'")
     macros = query(bureau, "select function_name from duckdb_functions() "
                            "where schema_name = 'audit' and function_type = 'table_macro'")
-    assert set(views["view_name"]) == {"media_linked"}
+    assert set(views["view_name"]) == {"media_linked", "steps_linked"}
     assert set(macros["function_name"]) == {"with_due_at"}
+
+
+def test_steps_linked_unit_case_found_and_case_facts(bureau):
+    """Every step, unfiltered: the case's unit and facts, or NULL and case_found false."""
+    bureau.add("cases", case_id="C1", unit_id="U1", procedure="simple", obstructed=True)
+    bureau.add("cases", case_id="C_NOUNIT", unit_id=None, procedure="general")
+    bureau.add("steps", step_id="S1", case_id="C1", stage="inquiry",
+               started_at="2026-07-01 09:00:00")
+    bureau.add("steps", step_id="S_GONE", case_id="C9", stage="decision",
+               started_at="2026-07-02 09:00:00")
+    bureau.add("steps", step_id="S_NOUNIT", case_id="C_NOUNIT", stage="inspection",
+               started_at="2025-01-01 09:00:00")  # out of the period: the view is unfiltered
+    df = query(bureau, "select * from audit.steps_linked order by step_id").set_index("step_id")
+
+    def row(step):
+        r = df.loc[step]
+        return tuple(None if pd.isna(r[c]) else r[c] for c in
+                     ("unit_id", "case_found", "case_procedure", "case_obstructed"))
+
+    assert row("S1") == ("U1", True, "simple", True)
+    assert row("S_GONE") == (None, False, None, None)
+    assert row("S_NOUNIT") == (None, True, "general", None)
+    assert list(df.columns[:6]) == ["case_id", "stage", "started_at", "ended_at",
+                                    "recording_notice", "unit_id"]

@@ -14,12 +14,8 @@ field_stages as (
     select stage from audit.field_stages
 ),
 
-cases_src as (
-    select case_id, unit_id from cases
-),
-
 steps_src as (
-    select step_id, case_id, stage, started_at from steps
+    select step_id, case_id, stage, started_at, unit_id, case_found from audit.steps_linked
 ),
 
 step_officers_src as (
@@ -35,13 +31,12 @@ steps_in_scope as (
         s.step_id,
         s.case_id,
         s.started_at,
-        c.unit_id,
-        c.case_id is not null as case_found
+        s.unit_id,
+        s.case_found
     from steps_src as s
     inner join field_stages as f on f.stage = s.stage
-    cross join scope
-    left join cases_src as c on c.case_id = s.case_id
-    where s.started_at >= scope.period_start and s.started_at < scope.period_end
+    where s.started_at >= (select period_start from scope)
+        and s.started_at < (select period_end from scope)
 ),
 
 officer_counts as (

@@ -18,12 +18,8 @@ stage_marks as (
     select stage, req, photo, rec from audit.stages where req or photo or rec
 ),
 
-cases_src as (
-    select case_id, unit_id from cases
-),
-
 steps_src as (
-    select step_id, case_id, stage, started_at from steps
+    select step_id, case_id, stage, started_at, unit_id, case_found from audit.steps_linked
 ),
 
 media_src as (
@@ -36,16 +32,15 @@ steps_in_scope as (
         s.case_id,
         s.stage,
         s.started_at,
-        c.unit_id,
-        c.case_id is not null as case_found,
+        s.unit_id,
+        s.case_found,
         -- should a bureau's profile mark a stage several ways, req wins over photo and rec
         m.req or m.photo as required,
         m.photo and not m.req as photo_ok
     from steps_src as s
     inner join stage_marks as m on m.stage = s.stage
-    cross join scope
-    left join cases_src as c on c.case_id = s.case_id
-    where s.started_at >= scope.period_start and s.started_at < scope.period_end
+    where s.started_at >= (select period_start from scope)
+        and s.started_at < (select period_end from scope)
 ),
 
 linked as (

@@ -20,12 +20,10 @@ notice_stages as (
     select stage from audit.stages where notice
 ),
 
-cases_src as (
-    select case_id, unit_id, procedure from cases
-),
-
 steps_src as (
-    select step_id, case_id, stage, started_at, recording_notice from steps
+    select step_id, case_id, stage, started_at, recording_notice, unit_id, case_found,
+        case_procedure
+    from audit.steps_linked
 ),
 
 media_src as (
@@ -39,18 +37,17 @@ steps_in_scope as (
         s.case_id,
         s.started_at,
         s.recording_notice,
-        c.unit_id,
-        c.case_id is not null as case_found
+        s.unit_id,
+        s.case_found
     from steps_src as s
-    cross join scope
     cross join settings
     left join notice_stages as n on n.stage = s.stage
-    left join cases_src as c on c.case_id = s.case_id
-    where s.started_at >= scope.period_start and s.started_at < scope.period_end
+    where s.started_at >= (select period_start from scope)
+        and s.started_at < (select period_end from scope)
         and (
             n.stage is not null
             or (settings.simple_decision_notice and s.stage = 'decision'
-                and c.procedure = 'simple')
+                and s.case_procedure = 'simple')
         )
 ),
 

@@ -28,12 +28,10 @@ field_stages as (
     select stage from audit.field_stages
 ),
 
-cases_src as (
-    select case_id, unit_id, obstructed from cases
-),
-
 steps_src as (
-    select step_id, case_id, stage, started_at, ended_at from steps
+    select step_id, case_id, stage, started_at, ended_at, unit_id, case_found,
+        case_obstructed
+    from audit.steps_linked
 ),
 
 media_src as (
@@ -49,18 +47,17 @@ full_steps as (
         s.case_id,
         s.started_at,
         s.ended_at,
-        c.unit_id,
-        c.case_id is not null as case_found
+        s.unit_id,
+        s.case_found
     from steps_src as s
-    cross join scope
     cross join settings
-    left join cases_src as c on c.case_id = s.case_id
     left join full_stages as fs on fs.stage = s.stage
     left join field_stages as ff on ff.stage = s.stage
-    where s.started_at >= scope.period_start and s.started_at < scope.period_end
+    where s.started_at >= (select period_start from scope)
+        and s.started_at < (select period_end from scope)
         and (
             fs.stage is not null
-            or (settings.obstructed_field_full and c.obstructed is true
+            or (settings.obstructed_field_full and s.case_obstructed is true
                 and ff.stage is not null)
         )
 ),

@@ -81,9 +81,28 @@ def _segments(rng, ctx, org, c):
 
 
 def gen_media(rng, org, c, ctx, first_media: int, first_access: int, man, other):
-    """Media rows for the chunk's steps plus patrol footage; then the access register."""
+    """Media rows for the chunk's steps plus patrol footage; then the access register.
+
+    The parts below draw from `rng` in a fixed order: the same seed gives the same bytes."""
+    s = _rows(rng, org, c, ctx, first_media)
+    _times(rng, s)
+    _labels(rng, c, s)
+    s.taken = np.zeros(s.n, bool)  # at most one defect per media row
+    _inject_compliance(rng, c, ctx, s, man)
+    _inject_dq(rng, s, man, other)
+    media = _media_table(rng, s)
+    access = gen_access(rng, org, s.media_id, s.on_case, s.up, s.deleted, first_access, man, other)
+    return media, access, s.store
+
+
+class _M:
+    """The media rows being generated: one array per attribute, one element per row."""
+
+
+def _rows(rng, org, c, ctx, first_media: int) -> _M:
+    """The steps' segments plus patrol footage (no case; one clip per case on average),
+    ordered by start time, and the facts each row inherits from its case and step."""
     step, kind, dev, officer, rs, re, has_note = _segments(rng, ctx, org, c)
-    # patrol footage (no case): one clip per case on average
     n_p = max(1, c["n"])
     psq = rng.integers(0, len(org.squads), n_p)
     pof = org.regular[psq, rng.integers(0, org.regular.shape[1], n_p)]
@@ -97,52 +116,72 @@ def gen_media(rng, org, c, ctx, first_media: int, first_access: int, man, other)
     has_note = np.concatenate([has_note, np.zeros(n_p, bool)])
 
     order = np.lexsort((np.arange(len(rs)), rs))
-    step, kind, dev, officer, rs, re, has_note = (a[order] for a in (step, kind, dev, officer, rs, re, has_note))
-    n = len(rs)
-    media_id = _ids("YX", first_media, n, 10)
-    patrol_row = step < 0
-    ci = np.where(patrol_row, -1, ctx["ci"][np.maximum(step, 0)])
-    on_case = ci >= 0
-    cip = np.maximum(ci, 0)
-    case_id = pc.if_else(pa.array(on_case), c["case_id"].take(pa.array(cip)), pa.scalar(None, pa.string()))
-    step_id = pc.if_else(pa.array(on_case), ctx["step_id"].take(pa.array(np.maximum(step, 0))), pa.scalar(None, pa.string()))
-    holder = org.officer_name[officer]
+    s = _M()
+    s.step, s.kind, s.dev, s.officer, s.rs, s.re, s.has_note = (
+        a[order] for a in (step, kind, dev, officer, rs, re, has_note))
+    step, kind = s.step, s.kind
+    s.n = n = len(s.rs)
+    s.media_id = _ids("YX", first_media, n, 10)
+    s.patrol_row = step < 0
+    s.ci = np.where(s.patrol_row, -1, ctx["ci"][np.maximum(step, 0)])
+    s.on_case = on_case = s.ci >= 0
+    s.cip = cip = np.maximum(s.ci, 0)
+    s.case_id = pc.if_else(pa.array(on_case), c["case_id"].take(pa.array(cip)), pa.scalar(None, pa.string()))
+    s.step_id = pc.if_else(pa.array(on_case), ctx["step_id"].take(pa.array(np.maximum(step, 0))), pa.scalar(None, pa.string()))
+    s.holder = org.officer_name[s.officer]
     stage_field = np.where(on_case, ctx["field"][np.maximum(step, 0)], False)
-    evidence = on_case & stage_field & np.isin(c["cat"][cip], [0, 2, 3]) & (rng.random(n) < 0.5)
-    needs_lt = on_case & (c["disputed"] | c["obstructed"] | c["mass"] | (c["risk"] == 2))[cip]
-    trigger_001 = on_case & (c["disputed"] | c["obstructed"] | c["mass"])[cip]
-    long_term = np.where(needs_lt | (evidence & (rng.random(n) < 0.3)), 1, 0).astype(np.int8)
-    patrol = np.where(patrol_row, 1, 0).astype(np.int8)
-    transcript = np.where((kind == AUDIO) & evidence, 1, -1).astype(np.int8)
+    s.evidence = on_case & stage_field & np.isin(c["cat"][cip], [0, 2, 3]) & (rng.random(n) < 0.5)
+    s.needs_lt = on_case & (c["disputed"] | c["obstructed"] | c["mass"] | (c["risk"] == 2))[cip]
+    s.trigger_001 = on_case & (c["disputed"] | c["obstructed"] | c["mass"])[cip]
+    s.long_term = np.where(s.needs_lt | (s.evidence & (rng.random(n) < 0.3)), 1, 0).astype(np.int8)
+    s.patrol = np.where(s.patrol_row, 1, 0).astype(np.int8)
+    s.transcript = np.where((kind == AUDIO) & s.evidence, 1, -1).astype(np.int8)
+    s.dev_id = org.device_id[s.dev]
+    s.off_id = org.officer_id[s.officer]
+    return s
 
-    due = due_working_days(re, 2)
+
+def _times(rng, s: _M) -> None:
+    """Upload (mostly within the day, else by the next working day), deletion of old patrol
+    footage, the storage path and the state of the file in the media store."""
+    n, re = s.n, s.re
+    s.due = due_working_days(re, 2)
     next_wd = due_working_days(re, 1) - DAY + 1 + _u(rng, 8 * 3600 + 1800, 11 * 3600, n)
     up = np.where(rng.random(n) < 0.9, re + _u(rng, 600, 20 * 3600, n), np.maximum(next_wd, re + 600))
-    up = np.where(up < AS_OF, up, -1)
-    deleted = np.full(n, -1)
-    old = patrol_row & (re + 215 * DAY < AS_OF) & (rng.random(n) < 0.5)
-    deleted[old] = re[old] + _u(rng, 190, 214, old.sum()) * DAY
-    has_path = rng.random(n) < 0.95
-    store = np.zeros(n, np.int8)  # 0 file present and intact, 1 missing, 2 altered
+    s.up = np.where(up < AS_OF, up, -1)
+    s.deleted = np.full(n, -1)
+    old = s.patrol_row & (re + 215 * DAY < AS_OF) & (rng.random(n) < 0.5)
+    s.deleted[old] = re[old] + _u(rng, 190, 214, old.sum()) * DAY
+    s.has_path = rng.random(n) < 0.95
+    s.store = np.zeros(n, np.int8)  # 0 file present and intact, 1 missing, 2 altered
 
-    label_case = case_id
-    label_party = pc.if_else(pa.array(on_case), c["party"].take(pa.array(cip)), pa.scalar(None, pa.string()))
-    label_officer = np.where(on_case, holder, None)
-    made_by = np.where(evidence, holder, None)
-    method = np.where(evidence, METHOD[kind], None)
+
+def _labels(rng, c, s: _M) -> None:
+    """The labels (标注) and evidence fields as a compliant export would have them."""
+    n, on_case, cip, evidence = s.n, s.on_case, s.cip, s.evidence
+    s.label_case = s.case_id
+    s.label_party = pc.if_else(pa.array(on_case), c["party"].take(pa.array(cip)), pa.scalar(None, pa.string()))
+    s.label_officer = np.where(on_case, s.holder, None)
+    s.made_by = np.where(evidence, s.holder, None)
+    s.method = np.where(evidence, METHOD[s.kind], None)
     proves = pc.if_else(pa.array(evidence), pc.binary_join_element_wise(c["cause"].take(pa.array(cip)), "的违法事实", ""),
                         pa.scalar(None, pa.string()))
-    proves = np.array(proves.to_pylist(), dtype=object)
-    note = np.where(has_note, NOTES[rng.integers(0, len(NOTES), n)], None)
-    dev_id = org.device_id[dev]
-    off_id = org.officer_id[officer]
+    s.proves = np.array(proves.to_pylist(), dtype=object)
+    s.note = np.where(s.has_note, NOTES[rng.integers(0, len(NOTES), n)], None)
 
-    # ---- defects (at most one per media row)
-    taken = np.zeros(n, bool)
 
+def _adder(man, s: _M):
     def add(m, rule, note_, outcome="violation", requires="", **kw):
-        man.add(rule, outcome, "media", media_id.filter(pa.array(m)), scope=re[m], note=note_, requires=requires, **kw)
+        man.add(rule, outcome, "media", s.media_id.filter(pa.array(m)), scope=s.re[m], note=note_,
+                requires=requires, **kw)
+    return add
 
+
+def _inject_compliance(rng, c, ctx, s: _M, man) -> None:
+    """The listed compliance defects ZF04–ZF15 (_injected.csv)."""
+    n, taken, up, due, deleted, re = s.n, s.taken, s.up, s.due, s.deleted, s.re
+    on_case, cip, evidence, kind, step, patrol_row = s.on_case, s.cip, s.evidence, s.kind, s.step, s.patrol_row
+    add = _adder(man, s)
     can_late = (up >= 0) & (due + 97 * 3600 < AS_OF) & (deleted < 0)
     holiday = (re >= ts("2026-09-22 00:00:00")) & (re < ts("2026-10-01 00:00:00"))
     m = pick(rng, can_late & holiday, 0.0, taken) | pick(rng, can_late, 0.02, taken)
@@ -153,95 +192,104 @@ def gen_media(rng, org, c, ctx, first_media: int, first_access: int, man, other)
     add(m, "ZF04", "逾期未上传 / never uploaded")
     m = pick(rng, on_case, 0.01, taken)
     other_case = c["case_id"].take(pa.array((cip + 1 + rng.integers(0, max(1, c["n"] - 1), n)) % c["n"]))
-    label_case = pc.if_else(pa.array(m), other_case, label_case)
+    s.label_case = pc.if_else(pa.array(m), other_case, s.label_case)
     add(m, "ZF08", "标注案号与案件不符 / wrong case number label")
     m = pick(rng, on_case, 0.01, taken)
-    label_party = pc.if_else(pa.array(m), pa.scalar(None, pa.string()), label_party)
+    s.label_party = pc.if_else(pa.array(m), pa.scalar(None, pa.string()), s.label_party)
     add(m, "ZF08", "未标注当事人 / party label missing")
     m = pick(rng, on_case, 0.01, taken)
-    label_officer[m] = None
+    s.label_officer[m] = None
     add(m, "ZF08", "未标注承办人 / officer label missing")
-    for col, arr, text in (("made_by", made_by, "制作人"), ("method", method, "制作方法"), ("proves", proves, "证明对象")):
+    for col, arr, text in (("made_by", s.made_by, "制作人"), ("method", s.method, "制作方法"),
+                           ("proves", s.proves, "证明对象")):
         m = pick(rng, evidence, 0.02, taken)
         arr[m] = None
         add(m, "ZF09", f"证据未注明{text} / evidence without {col}")
     m = pick(rng, evidence & (kind == AUDIO), 0.1, taken)
-    transcript[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
+    s.transcript[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
     add(m, "ZF09", "录音证据无文字记录 / audio evidence without transcript")
     m = pick(rng, patrol_row & (deleted < 0) & (re + 35 * DAY < AS_OF), 0.03, taken)
     deleted[m] = np.minimum(re[m] + _u(rng, 31, 150, m.sum()) * DAY, AS_OF - 3600)
     add(m, "ZF10", "未满6个月删除 / deleted before 6 months")
     step_has_av = np.zeros(ctx["n"], bool)
     step_has_av[step[(step >= 0) & (kind != PHOTO)]] = True
-    photo_ok = on_case & (kind == PHOTO) & c["general"][cip] & step_has_av[np.maximum(step, 0)]
-    m = pick(rng, photo_ok & (re + 5 * DAY < AS_OF), 0.01, taken)
+    s.photo_ok = on_case & (kind == PHOTO) & c["general"][cip] & step_has_av[np.maximum(step, 0)]
+    m = pick(rng, s.photo_ok & (re + 5 * DAY < AS_OF), 0.01, taken)
     deleted[m] = np.minimum(re[m] + _u(rng, 3, 60, m.sum()) * DAY, AS_OF - 3600)
     add(m, "ZF10", "一般程序案件音像记录被删除 / media of a general-procedure case deleted")
-    m = pick(rng, trigger_001 & (deleted < 0), 0.05, taken)
-    long_term[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
+    m = pick(rng, s.trigger_001 & (deleted < 0), 0.05, taken)
+    s.long_term[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
     add(m, "ZF11", "异议/阻碍/群体性事件案件未长期保存 / not kept long-term")
-    m = pick(rng, has_path, 0.005, taken)
-    sha_null = m
+    m = pick(rng, s.has_path, 0.005, taken)
+    s.sha_null = m
     add(m, "ZF13", "未记录文件哈希 / sha256 missing", requires="media_store")
-    m = pick(rng, has_path, 0.005, taken)
-    store[m] = 1
+    m = pick(rng, s.has_path, 0.005, taken)
+    s.store[m] = 1
     add(m, "ZF13", "原始文件缺失 / original file missing", requires="media_store")
-    m = pick(rng, has_path, 0.005, taken)
-    store[m] = 2
+    m = pick(rng, s.has_path, 0.005, taken)
+    s.store[m] = 2
     add(m, "ZF13", "原始文件被改动 / original file altered", requires="media_store")
     m = pick(rng, patrol_row, 0.03, taken)
-    patrol[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
+    s.patrol[m] = np.where(rng.random(m.sum()) < 0.5, 0, -1)
     add(m, "ZF15", "无案件且非日常巡查的音像记录 / footage unrelated to enforcement", outcome="advisory")
-    # data-quality defects
+
+
+def _inject_dq(rng, s: _M, man, other) -> None:
+    """Data-quality defects (DQ01 dangling references, DQ02 impossible times), and one defect
+    that only another profile sees."""
+    n, taken, patrol_row, up, re = s.n, s.taken, s.patrol_row, s.up, s.re
+    add = _adder(man, s)
     m = pick(rng, patrol_row, 0.003, taken)
-    dev_id = np.where(m, pc.binary_join_element_wise("DSJ9", pc.cast(pa.array(rng.integers(10000, 99999, n)), pa.string()), "").to_numpy(zero_copy_only=False), dev_id)
+    s.dev_id = np.where(m, pc.binary_join_element_wise("DSJ9", pc.cast(pa.array(rng.integers(10000, 99999, n)), pa.string()), "").to_numpy(zero_copy_only=False), s.dev_id)
     add(m, "DQ01", "设备不存在 / device not found", outcome="dq")
     m = pick(rng, patrol_row, 0.003, taken)
-    off_id = np.where(m, "00" + np.char.zfill(rng.integers(0, 1000, n).astype(str), 3).astype(object), off_id)
+    s.off_id = np.where(m, "00" + np.char.zfill(rng.integers(0, 1000, n).astype(str), 3).astype(object), s.off_id)
     add(m, "DQ01", "使用人不存在 / officer not found", outcome="dq")
     m = pick(rng, patrol_row, 0.003, taken)
     ghost = pc.binary_join_element_wise("湘江城管罚〔2025〕", pc.cast(pa.array(800_000 + np.arange(n)), pa.string()), "号", "")
-    case_id = pc.if_else(pa.array(m), ghost, case_id)
-    label_case = pc.if_else(pa.array(m), ghost, label_case)
-    label_party = pc.if_else(pa.array(m), person_names(rng, n), label_party)
-    label_officer[m] = holder[m]
-    patrol[m] = 0
+    s.case_id = pc.if_else(pa.array(m), ghost, s.case_id)
+    s.label_case = pc.if_else(pa.array(m), ghost, s.label_case)
+    s.label_party = pc.if_else(pa.array(m), person_names(rng, n), s.label_party)
+    s.label_officer[m] = s.holder[m]
+    s.patrol[m] = 0
     add(m, "DQ01", "案件不存在 / case not found", outcome="dq")
-    m = pick(rng, photo_ok, 0.003, taken)
-    step_id = pc.if_else(pa.array(m), pc.binary_join_element_wise("HJ9", media_id, ""), step_id)
+    m = pick(rng, s.photo_ok, 0.003, taken)
+    s.step_id = pc.if_else(pa.array(m), pc.binary_join_element_wise("HJ9", s.media_id, ""), s.step_id)
     add(m, "DQ01", "环节不存在 / step not found", outcome="dq")
     m = pick(rng, patrol_row & (up >= 0), 0.003, taken)
-    re[m] = rs[m] - 60
+    re[m] = s.rs[m] - 60
     add(m, "DQ02", "拍摄结束早于开始 / recorded_end before recorded_start", outcome="dq")
     m = pick(rng, patrol_row & (up >= 0), 0.003, taken)
     up[m] = re[m] - _u(rng, 60, 600, m.sum())
     add(m, "DQ02", "上传早于拍摄结束 / uploaded before recorded_end", outcome="dq")
     # a defect under another profile only: high-risk case media not kept long-term (000 §11)
-    m = pick(rng, needs_lt & ~trigger_001, 0.1, taken)
-    long_term[m] = 0
-    other.add("ZF11", "violation", "media", media_id.filter(pa.array(m)), scope=re[m], profile="shandong_district_zhzf",
+    m = pick(rng, s.needs_lt & ~s.trigger_001, 0.1, taken)
+    s.long_term[m] = 0
+    other.add("ZF11", "violation", "media", s.media_id.filter(pa.array(m)), scope=re[m], profile="shandong_district_zhzf",
               note="高风险案件未长期保存 / high-risk case media not kept long-term")
 
-    ids = media_id.to_pylist()
+
+def _media_table(rng, s: _M) -> dict:
+    """The media table: hashes of the stored content, paths, sizes and every column."""
+    n, kind, rs, re = s.n, s.kind, s.rs, s.re
+    ids = s.media_id.to_pylist()
     sha = [None if (not hp or sn) else hashlib.sha256(content(i)).hexdigest()
-           for i, hp, sn in zip(ids, has_path, sha_null, strict=True)]
+           for i, hp, sn in zip(ids, s.has_path, s.sha_null, strict=True)]
     day = fmt_date(rs)
-    path = pc.if_else(pa.array(has_path), pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(day, 0, 7), "/", pa.array(dev_id, pa.string()), "/", media_id,
+    path = pc.if_else(pa.array(s.has_path), pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(day, 0, 7), "/", pa.array(s.dev_id, pa.string()), "/", s.media_id,
         pa.array(EXT[kind], pa.string()), ""), pa.scalar(None, pa.string()))
     size = np.where(kind == PHOTO, _u(rng, 1_500_000, 6_000_000, n),
                     np.maximum(re - rs, 1) * np.where(kind == AUDIO, 16_000, _u(rng, 800_000, 1_200_000, n)))
-    media = dict(
-        media_id=media_id, device_id=pa.array(dev_id, pa.string()), officer_id=pa.array(off_id, pa.string()),
-        case_id=case_id, step_id=step_id, patrol=patrol, kind=kind, recorded_start=rs, recorded_end=re,
-        uploaded_at=up, sha256=pa.array(sha, pa.string()), size_bytes=size, path=path,
-        label_case_no=label_case, label_party=label_party, label_officer=pa.array(label_officer, pa.string()),
-        evidence=np.where(on_case, evidence, -1).astype(np.int8), made_by=pa.array(made_by, pa.string()),
-        method=pa.array(method, pa.string()), proves=pa.array(proves, pa.string()), transcript=transcript,
-        interruption_note=pa.array(note, pa.string()), long_term=long_term, deleted_at=deleted,
+    return dict(
+        media_id=s.media_id, device_id=pa.array(s.dev_id, pa.string()), officer_id=pa.array(s.off_id, pa.string()),
+        case_id=s.case_id, step_id=s.step_id, patrol=s.patrol, kind=kind, recorded_start=rs, recorded_end=re,
+        uploaded_at=s.up, sha256=pa.array(sha, pa.string()), size_bytes=size, path=path,
+        label_case_no=s.label_case, label_party=s.label_party, label_officer=pa.array(s.label_officer, pa.string()),
+        evidence=np.where(s.on_case, s.evidence, -1).astype(np.int8), made_by=pa.array(s.made_by, pa.string()),
+        method=pa.array(s.method, pa.string()), proves=pa.array(s.proves, pa.string()), transcript=s.transcript,
+        interruption_note=pa.array(s.note, pa.string()), long_term=s.long_term, deleted_at=s.deleted,
     )
-    access = gen_access(rng, org, media_id, on_case, up, deleted, first_access, man, other)
-    return media, access, store
 
 
 def gen_access(rng, org, media_id, on_case, up, deleted, first: int, man, other) -> dict:
