@@ -9,7 +9,7 @@ import pytest
 
 from zfaudit.contract import contract
 
-# ---------------------------------------------------------------- loader (tests/test_load_*.py)
+# ---------------------------------------------------------------- loader (tests/ingest/test_load_*.py)
 
 # One small valid file per required table (English headers, UTF-8).
 BASE_EXPORT = {

@@ -1,6 +1,6 @@
 """An independent reading of a sample export against RULES.md (profile zhuzhou_cgzf).
 
-Used by tests/test_sample.py to prove that `_injected.csv` lists exactly the violations the
+Used by tests/sample/test_sample.py to prove that `_injected.csv` lists exactly the violations the
 generated data contains (baseline clean, every listed defect real). It parses the files with
 pandas and plain regexes — deliberately not with zfaudit's loader or rule SQL — and evaluates
 the rules in DuckDB over the whole of 2026 with as_of 2026-11-25 00:00:00.

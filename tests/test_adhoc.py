@@ -47,8 +47,10 @@ def test_select_with_positional_and_named_params(db):
 
 
 def test_hostile_parameter_is_data(db):
-    df = run_sql(db, "SELECT case_id FROM cases WHERE party_name = ?", [HOSTILE])
+    # a personal value is compared unmasked only with unmasked=True (masked at the source)
+    df = run_sql(db, "SELECT case_id FROM cases WHERE party_name = ?", [HOSTILE], unmasked=True)
     assert df["case_id"].tolist() == ["C3"]
+    assert run_sql(db, "SELECT case_id FROM cases WHERE party_name = ?", [HOSTILE]).empty
     df = run_sql(db, "SELECT count(*) AS n FROM findings WHERE case_id = $c", {"c": HOSTILE})
     assert df["n"].tolist() == [0]
     assert run_sql(db, "SELECT count(*) AS n FROM findings")["n"].tolist() == [3]
@@ -119,8 +121,9 @@ def test_export_masks_pii_unless_unmasked(db, tmp_path):
 
 def test_print_result_formats(db):
     q = "SELECT case_id, party_name FROM cases WHERE case_id = ?"
-    assert print_result(db, q, ["C1"], "csv") == "case_id,party_name\nC1,张三丰"
-    assert '"party_name": "张三丰"' in print_result(db, q, ["C1"], "json")
+    assert print_result(db, q, ["C1"], "csv") == "case_id,party_name\nC1,张**"  # masked
+    assert print_result(db, q, ["C1"], "csv", unmasked=True) == "case_id,party_name\nC1,张三丰"
+    assert '"party_name": "张三丰"' in print_result(db, q, ["C1"], "json", unmasked=True)
     with pytest.raises(ZfauditError, match="needs --out"):
         print_result(db, q, ["C1"], "xlsx")
 

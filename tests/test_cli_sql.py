@@ -53,10 +53,13 @@ def test_named_param_and_hostile_value(db):
     assert json.loads(r.output) == [{"n": 3}]
 
 
-def test_terminal_is_unmasked_file_is_masked(db, tmp_path):
+def test_terminal_and_file_are_masked_unless_unmasked(db, tmp_path):
     q = "SELECT case_id, party_name, party_id_no FROM cases ORDER BY 1"
     r = run("--db", db, q)
-    assert "张三丰" in r.output  # the analyst's own screen
+    # issue 10: terminal output is as easily redirected to a file as --out writes one
+    assert "张三丰" not in r.output and "张**" in r.output
+    r = run("--db", db, q, "--unmasked")
+    assert "张三丰" in r.output
     out = tmp_path / "cases.xlsx"
     r = run("--db", db, q, "--out", str(out))
     assert r.exit_code == 0, r.output
@@ -112,3 +115,40 @@ def test_quarantined_rows_are_masked_in_files(make_export, tmp_path):
     assert json.loads(rows[1]["raw_row"])["raw_line"].startswith("（已隐藏")
     r = run("--db", str(db), q, "--out", str(tmp_path / "all.csv"), "--unmasked")
     assert "张三丰" in (tmp_path / "all.csv").read_text("utf-8-sig")
+
+
+def test_no_output_replaces_a_database_and_existing_files_need_overwrite(db, tmp_path):
+    """issue 10 item 10: `--out r.duckdb` replaced the database with a 7-byte CSV."""
+    from pathlib import Path
+
+    before = Path(db).read_bytes()
+    for target in (db, str(tmp_path / "copy.duckdb")):
+        if target != db:
+            Path(target).write_bytes(before)
+        for extra in ([], ["--overwrite"]):
+            r = run("--db", db, "select 1 AS x", "--format", "csv", "--out", target, *extra)
+            assert r.exit_code == 1 and "refusing to write over a database" in r.output
+        assert Path(target).read_bytes() == before
+    out = tmp_path / "x.csv"
+    assert run("--db", db, "select 1 AS x", "--out", str(out)).exit_code == 0
+    r = run("--db", db, "select 2 AS x", "--out", str(out))
+    assert r.exit_code == 1 and "--overwrite" in r.output and out.read_text("utf-8-sig") == "x\n1\n"
+    assert run("--db", db, "select 2 AS x", "--out", str(out), "--overwrite").exit_code == 0
+    assert out.read_text("utf-8-sig") == "x\n2\n"
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.parquet", "x.json", "x.xlsx"])
+def test_a_data_file_is_not_a_database(make_export, tmp_path, name):
+    """issue 10 item 4: `zfaudit load s --db x.csv` reported a full load and kept nothing
+    (DuckDB opened the path as an in-memory database)."""
+    from zfaudit.cli import cli as main
+
+    export = make_export()
+    r = CliRunner().invoke(main, ["load", str(export), "--db", str(tmp_path / name)])
+    assert r.exit_code == 1 and "--db must be a DuckDB database file" in r.output
+    assert not (tmp_path / name).exists()
+    not_db = tmp_path / "notes.duckdb"
+    not_db.write_text("case_id\nC1\n", "utf-8")  # a CSV saved under a database name
+    r = CliRunner().invoke(main, ["load", str(export), "--db", str(not_db)])
+    assert r.exit_code == 1 and "not a DuckDB database file" in r.output
+    assert not_db.read_text("utf-8") == "case_id\nC1\n"

@@ -1,8 +1,9 @@
-"""Ad-hoc SQL for analysts: read-only, parameterised, results as a DataFrame.
+"""Ad-hoc SQL for analysts: one read-only SELECT, parameterised, results as a DataFrame.
 
-The database is opened read-only, so a query can never change the audit trail: an INSERT,
-DELETE or DROP fails with a ZfauditError. Values go in as parameters (`?` or `$name`), never
-pasted into the text, so a party name like `'; DROP TABLE findings; --` is just data.
+The query runs in the console of zfaudit.sandbox: it sees the audited database and nothing
+else (no file read or written, no extension, no setting), and personal data masked at the
+source unless `unmasked`. Values go in as parameters (`?` or `$name`), never pasted into the
+text, so a party name like `'; DROP TABLE findings; --` is just data.
 Tables and columns: docs/schema.md.
 """
 
@@ -13,31 +14,34 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .db import connect
 from .errors import ZfauditError
 from .export import display_width as _width
+from .sandbox import check_query, open_console
 
 
-def run_sql(db: str | Path, query: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Run one query on a read-only connection and return its result."""
+def run_sql(db: str | Path, query: str, params: list | dict | None = None,
+            unmasked: bool = False) -> pd.DataFrame:
+    """Run one SELECT in the console (zfaudit.sandbox) and return its result; personal data
+    masked unless `unmasked`."""
     if not str(query).strip():
         raise ZfauditError("SQL 为空 / empty query")
-    with connect(db, read_only=True) as con:
-        try:
-            rel = con.execute(query, params) if params else con.execute(query)
-            if rel.description is None:  # a statement without a result (SET, PRAGMA …)
-                return pd.DataFrame()
-            desc = rel.description
-            df = rel.df()
-        except duckdb.InvalidInputException as e:
-            if "read-only" in str(e):
-                raise ZfauditError(
-                    "只读查询：不能修改数据库（INSERT/UPDATE/DELETE/CREATE/DROP 不允许） / "
-                    f"read-only: ad-hoc SQL cannot change the database ({_first_line(e)})"
-                ) from e
-            raise ZfauditError(f"SQL 执行失败 / query failed: {_first_line(e)}") from e
-        except duckdb.Error as e:
-            raise ZfauditError(f"SQL 执行失败 / query failed: {_first_line(e)}") from e
+    con = open_console(db, unmasked=unmasked)
+    try:
+        check_query(con, query)
+        rel = con.execute(query, params) if params else con.execute(query)
+        if rel.description is None:
+            return pd.DataFrame()
+        desc = rel.description
+        df = rel.df()
+    except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
+        raise ZfauditError(
+            "只读查询：不能读写文件、修改数据库或更改设置 / read-only: ad-hoc SQL cannot read or "
+            f"write files, change the database or change settings ({_first_line(e)})"
+        ) from e
+    except duckdb.Error as e:
+        raise ZfauditError(f"SQL 执行失败 / query failed: {_first_line(e)}") from e
+    finally:
+        con.close()
     # pandas turns DATE into midnight timestamps; give dates back as dates (2026-10-10)
     for j, d in enumerate(desc):
         if str(d[1]) == "DATE" and pd.api.types.is_datetime64_any_dtype(df.iloc[:, j]):
@@ -105,28 +109,30 @@ def export_sql(
     params: list | dict | None = None,
     fmt: str | None = None,
     unmasked: bool = False,
+    overwrite: bool = False,
 ) -> tuple[Path, int, list[str]]:
-    """Run a query and write it to a file, personal-data columns masked unless `unmasked`.
-    Returns (path, rows written, masked column names)."""
-    from .export import format_for, write_frame
-    from .masking import mask_frame, masked_columns
+    """Run a query and write it to a file, personal data masked unless `unmasked`.
+    Returns (path, rows written, the output columns named as personal data). The masking
+    itself happens at the source (zfaudit.sandbox), whatever the columns are called."""
+    from .export import format_for, writable, write_frame
+    from .masking import masked_columns
 
     fmt = format_for(out, fmt)
-    df = run_sql(db, query, params)
+    writable(out, overwrite)  # before the query: a refused output costs nothing
+    df = run_sql(db, query, params, unmasked=unmasked)
     masked = [] if unmasked else masked_columns(df)
-    if masked:
-        df = mask_frame(df, masked)
-    return write_frame(df, out, fmt), len(df), masked
+    return write_frame(df, out, fmt, overwrite=overwrite), len(df), masked
 
 
-def print_result(db: str | Path, query: str, params: list | dict | None, fmt: str = "table") -> str:
-    """The query result as terminal text: an aligned table, CSV or JSON (not masked: the
-    analyst's own screen; files written with --out are)."""
+def print_result(db: str | Path, query: str, params: list | dict | None, fmt: str = "table",
+                 unmasked: bool = False) -> str:
+    """The query result as terminal text: an aligned table, CSV or JSON; personal data masked
+    unless `unmasked` (terminal output is piped into files as easily as --out writes one)."""
     import json
 
     from .export import frame_records
 
-    df = run_sql(db, query, params)
+    df = run_sql(db, query, params, unmasked=unmasked)
     if fmt == "table":
         return format_table(df)
     if fmt == "csv":

@@ -52,11 +52,11 @@ def _relabel(df: pd.DataFrame, labels: str | None) -> pd.DataFrame:
         return df
     if labels != "zh":
         raise ZfauditError(f"labels 只能是 'en' 或 'zh' / labels must be 'en' or 'zh', not {labels!r}")
-    from .rules.catalogue import OUTCOME_ZH, rule_text
+    from .rules.catalogue import outcome_zh, rule_text
 
     out = df.copy()
     if "outcome" in out.columns:
-        out["outcome"] = out["outcome"].map(lambda v: OUTCOME_ZH.get(v, v))
+        out["outcome"] = out["outcome"].map(outcome_zh)
     if "rule_id" not in out.columns:  # rate_zf01 → ZF01 双人执法率
         out = out.rename(columns={c: f"{c[5:].upper()} {rule_text(c[5:].upper())[1]}"
                                   for c in out.columns if c.startswith("rate_")})
@@ -126,11 +126,14 @@ def run(db: str | Path, run_id: str = "latest") -> Run:
     return Run(db, run_id)
 
 
-def sql(db: str | Path, query: str, params: list | dict | None = None) -> pd.DataFrame:
-    """A read-only query; values as parameters (`?` with a list, `$name` with a dict)."""
+def sql(db: str | Path, query: str, params: list | dict | None = None,
+        unmasked: bool = False) -> pd.DataFrame:
+    """One read-only SELECT; values as parameters (`?` with a list, `$name` with a dict).
+    It sees the database and nothing else; personal data is masked at the source unless
+    `unmasked` (zfaudit.sandbox)."""
     from .adhoc import run_sql
 
-    return run_sql(db, query, params)
+    return run_sql(db, query, params, unmasked=unmasked)
 
 
 def report(
@@ -156,11 +159,15 @@ def report(
 
     if not Path(db).is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
+    from .errors import AuditError
+    from .periods import parse_period
+
     notebook_path(kind)  # an unknown kind says so before anything is audited
     if period and audit_missing and (not run or run == "latest"):
+        parse_period(period)  # a bad period is a PeriodError, not "no run"
         try:
             resolve_run(Path(db), run, profile, period)
-        except ZfauditError:
+        except AuditError:
             run = _audit_missing_period(Path(db), profile, period, as_of, lock_wait)
     return render_report(kind, db, out, run=run, profile=profile, period=period, **params)
 
@@ -194,20 +201,23 @@ def _audit_missing_period(db: Path, profile: str | None, period: str,
 
 
 def sql_export(db: str | Path, query: str, out: str | Path, params: list | dict | None = None,
-               fmt: str | None = None, unmasked: bool = False) -> tuple[Path, int, list[str]]:
-    """A read-only query written to a file, personal-data columns masked unless `unmasked`:
-    (path, rows written, masked column names)."""
+               fmt: str | None = None, unmasked: bool = False, overwrite: bool = False
+               ) -> tuple[Path, int, list[str]]:
+    """A read-only query written to a file, personal data masked unless `unmasked`:
+    (path, rows written, output columns named as personal data). An existing file is
+    replaced only with `overwrite`; a database never."""
     from .adhoc import export_sql
 
-    return export_sql(db, query, out, params, fmt, unmasked)
+    return export_sql(db, query, out, params, fmt, unmasked, overwrite)
 
 
 def sql_text(db: str | Path, query: str, params: list | dict | None = None,
-             fmt: str = "table") -> str:
-    """A read-only query's result as terminal text: an aligned table, CSV or JSON."""
+             fmt: str = "table", unmasked: bool = False) -> str:
+    """A read-only query's result as terminal text: an aligned table, CSV or JSON; personal
+    data masked unless `unmasked`."""
     from .adhoc import print_result
 
-    return print_result(db, query, params, fmt)
+    return print_result(db, query, params, fmt, unmasked)
 
 
 def text_table(df: pd.DataFrame, right: tuple[str, ...] = (), footer: bool = True) -> str:
@@ -334,10 +344,11 @@ class Run:
 
     def violation_count(self) -> int:
         """Compliance violations of the run (ZF rules; DQ data-quality findings are apart)."""
+        from .rules.catalogue import DQ_RULES
         from .scores import rule_summary
 
         return sum(r["violations"] for r in rule_summary(self.db, self._row)
-                   if not r["rule_id"].startswith("DQ"))
+                   if r["rule_id"] not in DQ_RULES)
 
     def findings(
         self,
@@ -414,16 +425,17 @@ class Run:
                     case_findings(self.db, self._row, case_id, mask_pii=not unmasked), tl["gaps"])
 
     def report(self, kind: str, out: str | Path, **params: Any) -> Path:
-        """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML."""
-        from .report.render import render_report
+        """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML
+        (parameters: zfaudit.api.report)."""
+        return report(kind, self.db, out, run=self.run_id, **params)
 
-        return render_report(kind, self.db, out, run=self.run_id, **params)
-
-    def score_sheet(self, out: str | Path, unmasked: bool = False) -> ScoreSheet:
-        """Write the 评议考核 xlsx (单位得分, 人员, 规则, 说明) of this run."""
+    def score_sheet(self, out: str | Path, unmasked: bool = False, overwrite: bool = False
+                    ) -> ScoreSheet:
+        """Write the 评议考核 xlsx (单位得分, 人员, 规则, 说明) of this run; an existing file
+        is replaced only with `overwrite`."""
         from .scores import write_score_sheet
 
-        return write_score_sheet(self.db, out, self.run_id, unmasked)
+        return write_score_sheet(self.db, out, self.run_id, unmasked, overwrite)
 
     def _repr_html_(self) -> str:
         s = self.summary()

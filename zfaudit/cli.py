@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import ZfauditError
+
+if TYPE_CHECKING:
+    from .api import Run
 
 
 def domain_errors(fn):
@@ -34,6 +38,13 @@ def db_option(fn):
         required=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="DuckDB database file.",
+    )(fn)
+
+
+def overwrite_option(fn):
+    return click.option(
+        "--overwrite", is_flag=True,
+        help="Replace an existing output file (never a database).",
     )(fn)
 
 
@@ -164,10 +175,14 @@ def calendar_show(db, year, month):
 @click.option("--param", "params", multiple=True, help="Value for a ? placeholder, or name=value for $name (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default=None, help="Output format (default: table, or from the --out suffix).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (personal data masked).")
-@click.option("--unmasked", is_flag=True, help="With --out: do not mask personal-data columns.")
+@click.option("--unmasked", is_flag=True, help="Show and write personal data unmasked (internal use only).")
+@overwrite_option
 @domain_errors
-def sql_cmd(query, db, params, fmt, out, unmasked):
-    """Run a read-only SQL query (tables: docs/schema.md); values go in as parameters.
+def sql_cmd(query, db, params, fmt, out, unmasked, overwrite):
+    """Run one read-only SELECT (tables: docs/schema.md); values go in as parameters.
+
+    The query sees the database and nothing else (no files, extensions or settings);
+    personal data is masked at the source unless --unmasked.
 
     Example:
 
@@ -178,11 +193,11 @@ def sql_cmd(query, db, params, fmt, out, unmasked):
     values = parse_params(params)
     if out:
         file_fmt = None if fmt in (None, "table") else fmt
-        path, n, masked = api.sql_export(db, query, out, values, file_fmt, unmasked)
+        path, n, masked = api.sql_export(db, query, out, values, file_fmt, unmasked, overwrite)
         note = f"（已脱敏：{', '.join(masked)}）" if masked else ""
         click.echo(f"已写出 {n} 行到 {path}{note} / wrote {n} rows to {path}")
     else:
-        click.echo(api.sql_text(db, query, values, fmt or "table"))
+        click.echo(api.sql_text(db, query, values, fmt or "table", unmasked))
 
 
 @cli.command("report")
@@ -195,7 +210,7 @@ def sql_cmd(query, db, params, fmt, out, unmasked):
 @click.option("--case", "case_id", help="Case id (case report).")
 @click.option("--seed", type=int, help="Random seed of the spot check (recorded in the report).")
 @click.option("--unmasked", is_flag=True, help="Show personal data unmasked (internal use only).")
-@click.option("--overwrite", is_flag=True, help="Replace an existing report of the same name.")
+@overwrite_option
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="FILE.html, or a directory for dated outputs (DIR/<period>/<kind>-<period>-<time>.html).")
 @domain_errors
@@ -246,8 +261,9 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The score sheet to write (.xlsx): 单位得分, 人员, 规则, 说明.")
 @click.option("--unmasked", is_flag=True, help="Officer names unmasked (internal use only).")
+@overwrite_option
 @domain_errors
-def scores_cmd(db, run, out, unmasked):
+def scores_cmd(db, run, out, unmasked, overwrite):
     """Write the 评议考核 score sheet of a run: unit scores and ranks, officer counts, rules.
 
     Example:
@@ -256,7 +272,7 @@ def scores_cmd(db, run, out, unmasked):
     """
     from . import api
 
-    sheet = api.run(db, run).score_sheet(out, unmasked=unmasked)
+    sheet = api.run(db, run).score_sheet(out, unmasked=unmasked, overwrite=overwrite)
     click.echo(f"已写出评议考核表 {sheet.path}（审计批次 {sheet.run_id}，{sheet.units} 个单位，"
                f"{sheet.officers} 名人员） / wrote the score sheet of run {sheet.run_id} to {sheet.path}")
 
@@ -299,7 +315,7 @@ def parse_params(values: tuple[str, ...] | list[str]) -> list | dict | None:
     return list(values)
 
 
-def summary_text(run) -> str:
+def summary_text(run: Run) -> str:
     """The per-rule table `zfaudit audit` prints (DQ first, then the profile's rules)."""
     from . import api
 

@@ -1,4 +1,9 @@
-"""Opening zfaudit databases and creating their tables."""
+"""Opening zfaudit databases and creating their tables.
+
+Every database file is opened under one fixed catalog name, CATALOG, whatever the file is
+called: DuckDB would otherwise name the catalog after the file, and a file called
+`audit.duckdb` (or `main.duckdb`) would clash with zfaudit's schema `audit` (or `main`).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,71 @@ import duckdb
 from .contract import contract
 from .errors import DatabaseLockedError, ZfauditError
 
+CATALOG = "zf"
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+# Suffixes of the files zfaudit reads and writes that are never a database: DuckDB would open
+# such a path as an in-memory view of the file, and keep nothing.
+NOT_DATABASES = {".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx",
+                 ".xls", ".html", ".htm", ".pdf", ".docx", ".ipynb", ".yaml", ".yml", ".zip",
+                 ".gz", ".wal"}
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """The file starts like a DuckDB database (its 4-byte magic at offset 8)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return len(head) == 12 and head[8:12] == DUCKDB_MAGIC
+
+
+def check_db_path(db: Path) -> None:
+    """Refuse a --db path that is not (and cannot become) a DuckDB database file."""
+    if db.suffix.lower() in NOT_DATABASES:
+        raise ZfauditError(
+            f"--db 应为 DuckDB 数据库文件（如 bureau.duckdb），不能是 {db.suffix} 文件 / "
+            f"--db must be a DuckDB database file such as bureau.duckdb, not a {db.suffix} "
+            f"file: {db}"
+        )
+    if db.is_dir():
+        raise ZfauditError(f"--db 是一个目录 / --db is a directory, not a database file: {db}")
+    if db.is_file() and db.stat().st_size > 0 and not is_duckdb_file(db):
+        raise ZfauditError(
+            f"不是 DuckDB 数据库文件 / not a DuckDB database file (refusing to open it): {db}"
+        )
+
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the contract tables and zfaudit's own tables if missing."""
     for table in contract().tables.values():
         con.execute(table.ddl())
     con.execute(resources.files("zfaudit").joinpath("schema.sql").read_text("utf-8"))
+
+
+def attach(con: duckdb.DuckDBPyConnection, db: Path, alias: str, read_only: bool) -> None:
+    """ATTACH the file under `alias`; a lock held by another process is a clear error."""
+    path = "'" + str(db).replace("'", "''") + "'"
+    try:
+        con.execute(f"ATTACH {path} AS {alias}" + (" (READ_ONLY)" if read_only else ""))
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise DatabaseLockedError(
+                f"数据库正被另一进程使用 / database {db} is locked by another process "
+                f"(DuckDB allows one writer; close the other notebook or command and retry): {e}"
+            ) from e
+        raise ZfauditError(f"数据库无法打开 / cannot open database {db}: {e}") from e
+    except duckdb.Error as e:
+        raise ZfauditError(f"数据库无法打开 / cannot open database {db}: {e}") from e
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A second connection to the same open database (GX reads through one), using the same
+    catalog as `con`."""
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    cur = con.cursor()
+    cur.execute('USE "' + name.replace('"', '""') + '"')
+    return cur
 
 
 @contextmanager
@@ -29,18 +93,13 @@ def connect(
     Opening for writing creates the file unless `must_exist` (an audit of a mistyped path
     should say so, not leave an empty database behind)."""
     db = Path(db)
+    check_db_path(db)
     if (read_only or must_exist) and not db.exists():
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
+    con = duckdb.connect(":memory:")
     try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            raise DatabaseLockedError(
-                f"数据库正被另一进程使用 / database {db} is locked by another process "
-                f"(DuckDB allows one writer; close the other notebook or command and retry): {e}"
-            ) from e
-        raise ZfauditError(f"数据库无法打开 / cannot open database {db}: {e}") from e
-    try:
+        attach(con, db, CATALOG, read_only)
+        con.execute(f"USE {CATALOG}")
         if not read_only:
             create_schema(con)
         yield con

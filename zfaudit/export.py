@@ -26,6 +26,27 @@ from .errors import ZfauditError
 FORMATS = ("csv", "json", "xlsx")
 
 
+def writable(path: str | Path, overwrite: bool = False) -> Path:
+    """The one rule for every file zfaudit writes: never over a database (DuckDB file or
+    .duckdb name, whatever `overwrite` says), and an existing file only with `overwrite`."""
+    from .db import is_duckdb_file
+
+    path = Path(path)
+    if path.is_dir():
+        raise ZfauditError(f"输出路径是一个目录 / the output path is a directory: {path}")
+    if is_duckdb_file(path) or (path.exists() and path.suffix.lower() in (".duckdb", ".db", ".wal")):
+        raise ZfauditError(
+            f"不会覆盖数据库文件 / refusing to write over a database file: {path} "
+            "(choose another output name)"
+        )
+    if path.exists() and not overwrite:
+        raise ZfauditError(
+            f"文件已存在，未覆盖 / {path} exists, not overwritten (pass --overwrite, or "
+            "overwrite=True in Python, to replace it)"
+        )
+    return path
+
+
 def format_for(path: str | Path, fmt: str | None = None) -> str:
     """The export format: as given, else from the file suffix."""
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
@@ -84,7 +105,7 @@ class _Formats:
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.num = wb.add_format({"num_format": "0.00"})
 
-    def column(self, name: str):
+    def column(self, name: str) -> object | None:
         """A column's number format by its (display) name: rates as %, scores with 2 decimals."""
         if "率" in name:
             return self.pct
@@ -93,7 +114,7 @@ class _Formats:
         return None
 
 
-def _write_cell(ws, i: int, j: int, v: object, fmt: _Formats) -> int:
+def _write_cell(ws: object, i: int, j: int, v: object, fmt: _Formats) -> int:
     """One cell, by the value's type; returns the width its text takes."""
     if v is pd.NaT or not isinstance(v, pd.Timestamp | dt.date):
         v = _json_value(v)  # NaT is a datetime subclass: handle it first
@@ -136,11 +157,12 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame) -> None:
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
 
 
-def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: bool = False
+                 ) -> Path:
     """Several frames to one xlsx, a sheet each, in order; returns the path."""
     import xlsxwriter
 
-    path = Path(path)
+    path = writable(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
@@ -153,10 +175,12 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
 
 
 def write_frame(
-    df: pd.DataFrame, path: str | Path, fmt: str | None = None, sheet_name: str = "数据"
+    df: pd.DataFrame, path: str | Path, fmt: str | None = None, sheet_name: str = "数据",
+    overwrite: bool = False,
 ) -> Path:
-    """Write `df` to `path` as csv, json or xlsx (default: from the suffix); returns the path."""
-    path = Path(path)
+    """Write `df` to `path` as csv, json or xlsx (default: from the suffix); returns the path.
+    An existing file is replaced only with `overwrite`, a database never (`writable`)."""
+    path = writable(path, overwrite)
     fmt = format_for(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
@@ -166,7 +190,7 @@ def write_frame(
             json.dumps(frame_records(df), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     else:
-        write_sheets({sheet_name: df}, path)
+        write_sheets({sheet_name: df}, path, overwrite=True)  # checked above
     return path
 
 

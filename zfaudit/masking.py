@@ -97,7 +97,7 @@ def masked_columns(df: pd.DataFrame) -> list[str]:
     return [str(c) for c in df.columns if c in pii_columns() or c in (RAW_ROW, RAW_VALUE)]
 
 
-def _mask_value(label: object, v: object) -> object:
+def mask_value(label: object, v: object) -> object:
     """v masked as the personal data of column `label` would be; unchanged when it is not."""
     name = str(label)
     if name not in pii_columns() and normalize_name(name) not in _normalized_pii():
@@ -121,7 +121,7 @@ def mask_raw_row(s: object) -> object:
         return HIDDEN
     if not isinstance(row, dict):
         return HIDDEN
-    out = {k: HIDDEN if k == RAW_LINE else _mask_value(k, v) for k, v in row.items()}
+    out = {k: HIDDEN if k == RAW_LINE else mask_value(k, v) for k, v in row.items()}
     return json.dumps(out, ensure_ascii=False)
 
 
@@ -136,7 +136,7 @@ def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Dat
         if c == RAW_ROW:
             values = [mask_raw_row(v) for v in out[c]]
         elif c == RAW_VALUE and "column_name" in out.columns:
-            values = [_mask_value(n, v) for n, v in zip(out["column_name"], out[c], strict=True)]
+            values = [mask_value(n, v) for n, v in zip(out["column_name"], out[c], strict=True)]
         else:
             fn = mask_id if ID_COLUMN.search(str(c)) else mask_name
             values = [fn(v) for v in out[c]]

@@ -17,8 +17,10 @@ import duckdb
 from .db import connect
 from .errors import AuditError
 from .periods import label, previous, recorded
+from .rules.catalogue import DQ_RULES
 
-_NEWEST = "ORDER BY coalesce(finished_at, started_at) DESC, run_id DESC"
+NEWEST_FIRST = "coalesce(finished_at, started_at) DESC, run_id DESC"  # what "latest" means
+_NEWEST = f"ORDER BY {NEWEST_FIRST}"
 
 Db = str | Path | duckdb.DuckDBPyConnection  # a database file, or a connection already open
 
@@ -84,6 +86,15 @@ def _with_label(row: dict) -> dict:
     return row
 
 
+def load_ids(run: dict) -> list[int]:
+    """The loads the run read (audit_runs.load_ids): a list, whatever pandas made of the
+    array (a numpy array has no truth value, so `or []` would fail on two loads)."""
+    ids = run.get("load_ids")
+    if ids is None or (isinstance(ids, float) and ids != ids):
+        return []
+    return [int(i) for i in list(ids)]
+
+
 def recorded_profile(run: dict) -> dict:
     """The resolved profile the run was audited with (audit_runs.profile_json)."""
     try:
@@ -95,7 +106,7 @@ def recorded_profile(run: dict) -> dict:
 def profile_rules(run: dict) -> tuple[list[str], dict[str, float], dict[str, str]]:
     """(ZF rules run, weights, clauses) from the run's recorded profile."""
     prof = recorded_profile(run)
-    rules = [r.upper() for r in prof.get("rules") or [] if not r.upper().startswith("DQ")]
+    rules = [r.upper() for r in prof.get("rules") or [] if r.upper() not in DQ_RULES]
     weights = {k.upper(): float(v) for k, v in (prof.get("weights") or {}).items() if v is not None}
     clauses = {k.upper(): str(v) for k, v in (prof.get("clauses") or {}).items()}
     return rules, weights, clauses

@@ -23,9 +23,9 @@ import duckdb
 import pandas as pd
 
 from .errors import ZfauditError
-from .export import write_sheets
+from .export import writable, write_sheets
 from .masking import mask_name
-from .profiles import RULE_IDS as ZF_RULES  # one rate column per rule in `scores`
+from .profiles import RULE_IDS  # one rate column per rule in `scores`
 from .rules.catalogue import OUTCOME_ZH, rule_text, run_order, step_rules
 from .runs import Db, find_run, profile_rules, reading, recorded_profile
 
@@ -61,7 +61,7 @@ FROM s
 """
 
 _RATE_COLS = ",\n       ".join(
-    f"max(rate) FILTER (WHERE rule_id = '{r}') AS rate_{r.lower()}" for r in ZF_RULES
+    f"max(rate) FILTER (WHERE rule_id = '{r}') AS rate_{r.lower()}" for r in RULE_IDS
 )
 
 SCORES_SQL = f"""
@@ -78,7 +78,7 @@ WITH u AS (
 SELECT u.run_id, u.unit_id, un.unit_name, u.score,
        -- ranked on the 2-decimal score shown, so equal scores share a rank (1, 1, 3)
        CAST(rank() OVER (PARTITION BY u.run_id ORDER BY u.score DESC) AS INTEGER) AS rank,
-       u.rules_scored, {", ".join(f"u.rate_{r.lower()}" for r in ZF_RULES)}
+       u.rules_scored, {", ".join(f"u.rate_{r.lower()}" for r in RULE_IDS)}
 FROM u LEFT JOIN units un USING (unit_id)
 """
 
@@ -261,12 +261,13 @@ def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
 
 
 def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
-                      unmasked: bool = False) -> ScoreSheet:
+                      unmasked: bool = False, overwrite: bool = False) -> ScoreSheet:
     """Write the score sheet xlsx (单位得分, 人员, 规则, 说明) of `run`; names masked unless
     `unmasked`. Opens the database read-only."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ZfauditError(f"评议考核表须为 .xlsx 文件 / the score sheet is an .xlsx file, not {out.name}")
+    writable(out, overwrite)  # before the queries
     with reading(db) as con:
         r = find_run(con, run)
         sheets = {
@@ -275,5 +276,5 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
             "规则": rule_sheet(con, r),
             "说明": about_sheet(r, unmasked),
         }
-    write_sheets(sheets, out)
+    write_sheets(sheets, out, overwrite)
     return ScoreSheet(out, r["run_id"], len(sheets["单位得分"]), len(sheets["人员"]))

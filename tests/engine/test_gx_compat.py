@@ -1,4 +1,4 @@
-"""GX 1.24 on DuckDB: without zfaudit.gx_compat every SQL metric comes back empty."""
+"""GX 1.24 on DuckDB: without zfaudit.engine.gx_compat every SQL metric comes back empty."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def _validate(path, table: str):
 
 def test_unpatched_gx_loses_every_metric_on_duckdb(items_db):
     """The upstream bug, reproduced in a clean interpreter. If this starts failing, GX has
-    fixed it: re-check and retire zfaudit.gx_compat."""
+    fixed it: re-check and retire zfaudit.engine.gx_compat."""
     code = textwrap.dedent(f"""
         import os; os.environ["GX_ANALYTICS_ENABLED"] = "false"
         import great_expectations as gx

@@ -128,10 +128,13 @@ def test_parse_as_of():
         parse_as_of("yesterday")
 
 
-def test_database_named_audit_is_refused(tmp_path):
-    db = make_bureau(tmp_path / "audit.duckdb")
-    with pytest.raises(AuditError, match="rename the database file audit.duckdb"):
-        run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+@pytest.mark.parametrize("name", ["audit.duckdb", "main.duckdb", "memory.duckdb", "zf.duckdb"])
+def test_database_named_like_a_schema_or_catalog_works(tmp_path, name):
+    """issue 10: every file is opened under one fixed catalog alias, so `audit.duckdb` (the
+    name users pick first) no longer clashes with the schema `audit`."""
+    db = make_bureau(tmp_path / name)
+    run_id = run_audit(db, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, progress=False)
+    assert [f[3] for f in _findings(db, run_id)] == ["S2", "S3"]
 
 
 def test_audit_makes_no_network_connection(bureau, tmp_path, monkeypatch):

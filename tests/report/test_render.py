@@ -189,3 +189,43 @@ def test_auditing_a_missing_period_says_why_when_the_file_is_held(audited_db, tm
     finally:
         holder.terminate()
         holder.wait(10)
+
+
+def test_report_of_a_run_that_read_several_loads(audited_db, tmp_path):
+    """issue 10 item 7: a database loaded twice (audit_runs.load_ids with two entries) made
+    quarantine_counts fail ("truth value of an array … is ambiguous")."""
+    src, run = audited_db
+    db = copy_db(src, tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE audit_runs SET load_ids = [1, 2] WHERE run_id = ?", [run])
+        quarantined = con.execute("SELECT count(*) FROM quarantine WHERE load_id = 1").fetchone()[0]
+    out = render_report("quarterly", db, tmp_path / "q.html", run=run)
+    assert out.is_file() and quarantined > 0
+    assert f">{quarantined}<" in out.read_text("utf-8") or str(quarantined) in out.read_text("utf-8")
+
+
+def test_a_failed_render_leaves_no_file_behind(audited_db, tmp_path):
+    """issue 10 item 7: the notebook fails (no such case): no .ipynb, .html or .part remains,
+    and an older report of the same name is left as it was."""
+    db, run = audited_db
+    out = tmp_path / "case.html"
+    with pytest.raises(ReportError, match="cell") as e:
+        render_report("case", db, out, run=run, case_id="NO-SUCH-CASE")
+    assert "找不到案件" in str(e.value) or "case not found" in str(e.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    out.write_text("older report", "utf-8")
+    with pytest.raises(ReportError):
+        render_report("case", db, out, run=run, case_id="NO-SUCH-CASE", overwrite=True)
+    assert out.read_text("utf-8") == "older report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.html"]
+
+
+def test_a_bad_period_is_a_period_error_not_no_run(tmp_path):
+    """A period that cannot be parsed says so, before any run lookup or audit."""
+    from zfaudit.errors import PeriodError
+
+    db = tmp_path / "empty.duckdb"
+    with connect(db):
+        pass
+    with pytest.raises(PeriodError, match="2026Q5"):
+        api.report("quarterly", db, tmp_path / "q.html", period="2026Q5")

@@ -1,4 +1,4 @@
-"""The SQL the rules share (zfaudit/rules/staging/): audit.media_linked, the unit and the
+"""The SQL the rules share (zfaudit/rules/shared/): audit.media_linked, the unit and the
 dangling-reference flags of every media item (ZF08–ZF11, ZF13), and audit.with_due_at, the
 hours / days / working-days deadline (ZF04, ZF05). Both are installed with the profile
 parameters; neither is a rule."""
@@ -18,7 +18,7 @@ FLAGS = ["case_missing", "step_missing", "device_missing", "officer_missing"]
 
 
 def query(bureau, sql: str):
-    """`sql` on the bureau after the parameters (and so the staging objects) are installed."""
+    """`sql` on the bureau after the parameters (and so the shared objects) are installed."""
     with connect(bureau.path) as con:
         install_params(con, get_profile("zhuzhou_cgzf"), dt.datetime(2026, 7, 1),
                        dt.datetime(2026, 10, 1), dt.datetime(2026, 11, 25))
@@ -113,7 +113,7 @@ def test_with_due_at(bureau):
     assert items.loc[["no_calendar", "no_deadline"], "due_at"].isna().all()
 
 
-def test_staging_files_are_not_rules():
+def test_shared_files_are_not_rules():
     staging = sorted(p.stem for p in shared_dir().glob("*.sql"))
     assert staging == ["media_linked", "steps_linked", "with_due_at"]
     rules = catalogue.discover_rules()
@@ -122,7 +122,7 @@ def test_staging_files_are_not_rules():
     assert set(rules) == {p.stem for p in catalogue.rules_dir().glob("*.sql")}
 
 
-def test_install_params_installs_the_staging_objects(bureau):
+def test_install_params_installs_the_shared_objects(bureau):
     views = query(bureau, "select view_name from duckdb_views() where schema_name = 'audit'")
     macros = query(bureau, "select function_name from duckdb_functions() "
                            "where schema_name = 'audit' and function_type = 'table_macro'")

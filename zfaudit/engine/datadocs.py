@@ -6,7 +6,7 @@ an audit was viewed (and fail on an air-gapped 法规科 machine). GX ships none
 in its package, so zfaudit's copy removes every external <link>, <script> and <img>, points
 external links at "#", drops external url() from CSS and blanks any other external URL, then
 adds a small local stylesheet so the tables stay readable. Nothing in DIR refers outside the
-machine (tests/test_datadocs.py scans every file).
+machine (tests/engine/test_datadocs.py scans every file).
 """
 
 from __future__ import annotations

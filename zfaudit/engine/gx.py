@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from ..db import cursor
 from ..errors import AuditError
 from ..rules.catalogue import OUTCOMES, Rule, suite_json
 
@@ -38,7 +39,7 @@ class RuleVerdict:
     validation_result: Any = field(repr=False, default=None)
 
 
-def load_suite(rule: Rule):
+def load_suite(rule: Rule) -> Any:
     """The rule's GX ExpectationSuite (a fresh object: GX binds suites to one context)."""
     import great_expectations as gx
 
@@ -86,7 +87,7 @@ class GxSession:
             connection_string="duckdb:///:memory:",  # dialect only: `creator` gives the connection
             create_temp_table=False,
             kwargs={
-                "creator": lambda: ConnectionWrapper(con.cursor()),
+                "creator": lambda: ConnectionWrapper(cursor(con)),
                 "poolclass": sa.pool.StaticPool,
             },
         )
@@ -163,7 +164,7 @@ def _vacuous(r) -> bool:
     )
 
 
-def verdict_from(rule: Rule, result) -> RuleVerdict:
+def verdict_from(rule: Rule, result: Any) -> RuleVerdict:
     """Read GX's suite result; a metric GX could not compute or a broken interface stops."""
     by_role: dict[str, list] = {role: [] for role in ROLES}
     for r in result.results:

@@ -2,7 +2,7 @@
 
 `hash_store` streams each file named by `media.path` through SHA-256 (1 MiB chunks) in a
 thread pool — hashing is I/O bound and hashlib releases the GIL — and returns
-`(media_id, present, sha256_actual)` rows for `rule_params.install_params(media_files=...)`.
+`(media_id, present, sha256_actual)` rows for `engine.params.install_params(media_files=...)`.
 No store given → no rows and `audit.scope.media_store_checked` false: ZF13 reports its items
 `not_checked`, never `pass`.
 """

@@ -55,7 +55,6 @@ def run_audit(
     progress: bool | None = None,
 ) -> str:
     """Audit `period` under `profile`; returns the run_id of the recorded run."""
-    _check_db_name(Path(db))
     prof = get_profile(profile)
     as_of_ts = parse_as_of(as_of)
     per = period if isinstance(period, Period) else parse_period(period, today=as_of_ts.date())
@@ -75,16 +74,6 @@ def run_audit(
 
                 build_docs(session.context, docs)
     return run_id
-
-
-def _check_db_name(db: Path) -> None:
-    if db.stem.lower() == "audit":
-        # DuckDB names the file's catalog after its stem: a catalog `audit` makes every
-        # `audit.<table>` reference of the rules ambiguous
-        raise AuditError(
-            f"数据库文件不能命名为 audit / rename the database file {db.name}: DuckDB would "
-            "name its catalog `audit`, which clashes with zfaudit's schema `audit`"
-        )
 
 
 def _check_has_data(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,8 +1,9 @@
 """Plotly charts of the report notebooks (Chinese labels, CJK fonts, offline rendering).
 
-Nothing here changes plotly's global defaults: each figure carries TEMPLATE itself, and
-`show` embeds the figure as HTML (plotly.js inline, once per process) so nbconvert's HTML
-shows it with no network — an analyst's own plotly settings are left as they were.
+Nothing here changes plotly's global defaults: each figure carries TEMPLATE itself; `init()`
+puts plotly.js inline in its own cell output and `show(fig)` embeds a figure as HTML that
+uses it, so nbconvert's HTML shows the charts with no network — an analyst's own plotly
+settings are left as they were, and re-running a chart cell never loses plotly.js.
 """
 
 from __future__ import annotations
@@ -25,19 +26,23 @@ def _template() -> go.layout.Template:
 
 
 TEMPLATE = _template()  # plotly_white with the CJK font stack; pass as template=TEMPLATE
-_plotlyjs_embedded = False
+
+
+def init() -> None:
+    """Put plotly.js (inline, no network) into this cell's output, once per notebook, before
+    any `show`: what plotly's `notebook` renderer does when it becomes the default, without
+    making it the default."""
+    from IPython.display import HTML, display
+    from plotly.offline import get_plotlyjs
+
+    display(HTML(f'<script type="text/javascript">{get_plotlyjs()}</script>'))
 
 
 def show(fig: go.Figure) -> None:
-    """Display a figure in the notebook as self-contained HTML: plotly.js goes inline with the
-    first figure of the process, later figures reuse it (the `notebook` renderer's behaviour,
-    without setting it as plotly's default)."""
-    global _plotlyjs_embedded
+    """Display a figure as HTML that draws with the plotly.js of `init()`."""
     from IPython.display import HTML, display
 
-    html = pio.to_html(fig, full_html=False, include_plotlyjs=not _plotlyjs_embedded)
-    _plotlyjs_embedded = True
-    display(HTML(html))
+    display(HTML(pio.to_html(fig, full_html=False, include_plotlyjs=False)))
 
 
 def headline_bars(rates: pd.DataFrame) -> go.Figure:

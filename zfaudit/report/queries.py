@@ -18,7 +18,8 @@ from ..export import write_sheets
 from ..masking import Scrubber, mask_name
 from ..periods import label as period_label
 from ..rules.catalogue import OUTCOME_ZH, rule_text
-from ..runs import previous_run, profile_rules
+from ..runs import NEWEST_FIRST, previous_run, profile_rules
+from ..runs import load_ids as run_load_ids
 from ..scores import officer_counts
 from ..scores import unit_scores as scores_of
 
@@ -154,7 +155,7 @@ def trend(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
         WITH runs AS (
             SELECT run_id, period_start, period_end FROM audit_runs WHERE profile = ?
             QUALIFY row_number() OVER (PARTITION BY period_start, period_end
-                                       ORDER BY coalesce(finished_at, started_at) DESC) = 1
+                                       ORDER BY {NEWEST_FIRST}) = 1
         )
         SELECT runs.period_start, runs.period_end, rule_id,
                sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
@@ -253,7 +254,7 @@ def data_quality(db: str | Path, run: dict) -> pd.DataFrame:
 
 def quarantine_counts(db: str | Path, run: dict) -> pd.DataFrame:
     """Quarantined rows per table and reason, for the loads the run read (all when unknown)."""
-    load_ids = list(run.get("load_ids") or [])
+    load_ids = run_load_ids(run)
     where = f"WHERE load_id IN ({','.join(str(int(i)) for i in load_ids)})" if load_ids else ""
     return _df(
         db,
@@ -264,7 +265,7 @@ def quarantine_counts(db: str | Path, run: dict) -> pd.DataFrame:
 
 def method_appendix(db: str | Path, run: dict) -> tuple[dict, pd.DataFrame]:
     """What reproduces the report: run metadata and the input files with their SHA-256."""
-    load_ids = list(run.get("load_ids") or [])
+    load_ids = run_load_ids(run)
     where = f"WHERE load_id IN ({','.join(str(int(i)) for i in load_ids)})" if load_ids else ""
     files = _df(
         db,
@@ -423,5 +424,6 @@ def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
         ledger[c] = pd.to_datetime(ledger[c]).dt.strftime("%Y-%m-%d %H:%M:%S")
     about = pd.DataFrame({"项目": list(meta), "内容": [str(v) for v in meta.values()]})
     # zfaudit.export writes text as text: "=cmd|..." stays text (CSV/xlsx injection)
-    write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path)
+    # the renderer has checked the path (zfaudit.report.render: --overwrite)
+    write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True)
     return path

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 
+from ..db import is_duckdb_file
 from ..errors import ReportError
-from ..export import strip_remote_tags
+from ..export import strip_remote_tags, writable
 from ..periods import label as period_label
 from ..periods import parse_period
 from ..runs import find_run
@@ -82,21 +85,33 @@ def render_report(
     html_path = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now())
     ipynb_path = html_path.with_suffix(".ipynb")
     targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
-    existing = [p for p in targets if p.exists()]
-    if existing and not overwrite:
-        raise ReportError(
-            f"报告已存在，未覆盖 / report exists, not overwritten (use --overwrite): {existing[0]}"
-        )
+    for p in targets:  # the one rule for outputs: never a database, existing only with overwrite
+        if p.exists() and not overwrite and not is_duckdb_file(p):
+            raise ReportError(
+                f"报告已存在，未覆盖 / report exists, not overwritten (use --overwrite, or "
+                f"overwrite=True in Python): {p}"
+            )
+        writable(p, overwrite)
     html_path.parent.mkdir(parents=True, exist_ok=True)
+    # Everything is written into a scratch folder beside the output and moved into place only
+    # when the whole render succeeded: a failed render leaves no partial file behind (and an
+    # older report it was to replace stays as it was).
+    stage = Path(tempfile.mkdtemp(prefix=f".{html_path.stem}.", dir=html_path.parent))
+    staged = {p: stage / p.name for p in targets}
     params: dict = {"db": str(db.resolve()), "run": run_row["run_id"], "mask_pii": bool(mask_pii)}
     if kind == "quarterly":
         params["unit"] = unit
     elif kind == "case":
         params["case_id"] = case_id
     else:
-        params.update(seed=seed, unit=unit, ledger=str(html_path.with_suffix(".xlsx").resolve()))
-    _execute(nb, ipynb_path, params)
-    html_path.write_text(to_offline_html(ipynb_path, TITLES[kind]), encoding="utf-8")
+        params.update(seed=seed, unit=unit, ledger=str(staged[targets[2]].resolve()))
+    try:
+        _execute(nb, staged[ipynb_path], params)
+        staged[html_path].write_text(to_offline_html(staged[ipynb_path], TITLES[kind]), encoding="utf-8")
+        for final, tmp in staged.items():
+            tmp.replace(final)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return html_path
 
 
@@ -130,7 +145,8 @@ def _execute(nb: Path, out: Path, params: dict) -> None:
         )
     except PapermillExecutionError as e:
         raise ReportError(
-            f"报告笔记本执行失败 / notebook failed ({e.ename}: {e.evalue}); see {out}"
+            f"报告笔记本第 {e.exec_count} 个单元执行失败 / report notebook {nb.name} failed in "
+            f"cell {e.exec_count}: {e.ename}: {e.evalue}"
         ) from e
 
 

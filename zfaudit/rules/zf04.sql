@@ -69,7 +69,7 @@ deadline_terms as (
     cross join settings as s
 ),
 
--- due_at: N hours / N days / N working days from due_from (rules/staging/with_due_at.sql)
+-- due_at: N hours / N days / N working days from due_from (rules/shared/with_due_at.sql)
 with_due as (
     select * from audit.with_due_at('deadline_terms')
 ),

@@ -31,7 +31,7 @@ cases_in_scope as (
     where c.concluded_at >= scope.period_start and c.concluded_at < scope.period_end
 ),
 
--- due_at: N hours / N days / N working days from concluded_at (rules/staging/with_due_at.sql)
+-- due_at: N hours / N days / N working days from concluded_at (rules/shared/with_due_at.sql)
 with_due as (
     select * from audit.with_due_at('cases_in_scope')
 ),

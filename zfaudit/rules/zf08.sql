@@ -7,7 +7,7 @@ with
 
 scope as (select period_start, period_end from audit.scope),
 
--- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
+-- every media item with its unit and its dangling-reference flags (rules/shared/media_linked.sql)
 media_src as (
     select media_id, case_id, step_id, officer_id, recorded_end,
            label_case_no, label_party, label_officer,

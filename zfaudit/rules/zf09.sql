@@ -6,7 +6,7 @@ with
 
 scope as (select period_start, period_end from audit.scope),
 
--- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
+-- every media item with its unit and its dangling-reference flags (rules/shared/media_linked.sql)
 media_src as (
     select media_id, case_id, step_id, officer_id, kind, recorded_end,
            evidence, made_by, method, proves, transcript,

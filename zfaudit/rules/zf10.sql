@@ -17,7 +17,7 @@ settings as (
     from audit.settings
 ),
 
--- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
+-- every media item with its unit and its dangling-reference flags (rules/shared/media_linked.sql)
 media_src as (
     select media_id, case_id, step_id, officer_id, recorded_end, evidence, deleted_at,
            unit_id, case_missing, step_missing, device_missing, officer_missing,

@@ -13,7 +13,7 @@ settings as (
     from audit.settings
 ),
 
--- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
+-- every media item with its unit and its dangling-reference flags (rules/shared/media_linked.sql)
 media_src as (
     select media_id, case_id, step_id, officer_id, recorded_end, evidence, long_term,
            deleted_at,

@@ -9,7 +9,7 @@ with
 
 scope as (select period_start, period_end, media_store_checked from audit.scope),
 
--- every media item with its unit and its dangling-reference flags (rules/staging/media_linked.sql)
+-- every media item with its unit and its dangling-reference flags (rules/shared/media_linked.sql)
 media_src as (
     select media_id, case_id, step_id, officer_id, recorded_end, path, sha256,
            unit_id, case_missing, step_missing, device_missing, officer_missing

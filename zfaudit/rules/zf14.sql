@@ -1,7 +1,7 @@
 -- ZF14 emergency start approved in time — RULES.md ZF14; 001 §10; 004 §8
 -- Item: a case with emergency_start true whose opened_at is in the period.
 -- Due: opened_at + the profile's deadline (24 clock hours in the shipped profiles; a bureau's
--- profile may give days or working days: rules/staging/with_due_at.sql). An approval counts
+-- profile may give days or working days: rules/shared/with_due_at.sql). An approval counts
 -- only once it exists as of as_of. Pass: approved_at at or before due (met to the second).
 -- Violation: approved after due, or not approved with due before as_of. Pending: not approved
 -- and due at or after as_of. not_checked: the due time cannot be computed (calendar missing).

@@ -4,7 +4,7 @@ The export mixes what real bureaus send: Chinese file names and headers, GB18030
 UTF-8-with-BOM CSV, xlsx with real date cells, JSON; every timestamp and boolean spelling of the
 contract. Cases are generated and written in chunks (bounded memory at any size); the same
 (cases, seed) always gives the same bytes. Defects are injected at a few percent per kind and
-listed in `_injected.csv` (see sample_manifest.py); a handful of unreadable rows per table are
+listed in `_injected.csv` (see sample/manifest.py); a handful of unreadable rows per table are
 appended at the end of each file and listed with their line numbers.
 """
 

@@ -1,7 +1,7 @@
 """Steps and step officers of one chunk, with the step-level defects (ZF01–03, 06, 07, 16, DQ).
 
 Also decides each step's recording plan (how many video segments, photos, …), which
-sample_media turns into media rows; step-level defects that concern recordings (no media,
+sample/media.py turns into media rows; step-level defects that concern recordings (no media,
 photo only, gaps) are expressed in that plan.
 """
 
