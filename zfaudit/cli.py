@@ -68,9 +68,13 @@ def cli():
 @cli.command()
 @click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
+@click.option("--encoding", "encodings", multiple=True,
+              help="Force a CSV encoding: CODEC for every CSV file, or FILE=CODEC for one "
+              "(repeatable), e.g. 案件.csv=big5. Default: detected among UTF-8, UTF-16 with "
+              "BOM and GB18030; anything else is refused.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @domain_errors
-def load(export_dir, db, progress):
+def load(export_dir, db, encodings, progress):
     """Load one export directory into the database (one transaction).
 
     Example:
@@ -79,7 +83,8 @@ def load(export_dir, db, progress):
     """
     from . import api
 
-    click.echo(api.load(export_dir, db, progress=progress).summary_text())
+    click.echo(api.load(export_dir, db, progress=progress,
+                        encoding=parse_encodings(encodings)).summary_text())
 
 
 # ---------------------------------------------------------------- profiles, calendar, sql
@@ -303,6 +308,18 @@ def sample_cmd(out, cases, seed, media_store, progress):
 
 
 # ---------------------------------------------------------------- terminal text
+
+
+def parse_encodings(values: tuple[str, ...]) -> str | dict[str, str] | None:
+    """`--encoding` values: one bare CODEC for every CSV, or FILE=CODEC pairs."""
+    if not values:
+        return None
+    if len(values) == 1 and "=" not in values[0]:
+        return values[0]
+    pairs = [v.partition("=") for v in values]
+    if any(not sep or not name or not codec for name, sep, codec in pairs):
+        raise click.BadParameter("use CODEC, or FILE=CODEC for each file", param_hint="--encoding")
+    return {name: codec for name, _, codec in pairs}
 
 
 def parse_params(values: tuple[str, ...] | list[str]) -> list | dict | None:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -91,15 +91,18 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def load(export_dir: str | Path, db: str | Path, progress: bool | None = None) -> LoadReport:
-    """Load one export directory into `db` in one transaction; see docs/decisions.md (Loader)."""
+def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
+         encoding: str | dict[str, str] | None = None) -> LoadReport:
+    """Load one export directory into `db` in one transaction; see docs/decisions.md (Loader).
+    `encoding` forces a CSV codec: one name for every CSV file, or {file name: codec} for some
+    (default: UTF-8, UTF-16 with BOM or GB18030, detected; anything else is refused)."""
     export_dir, db = Path(export_dir), Path(db)
     plan, warnings = plan_files(export_dir)
     existed = db.exists()
     committed = False
     try:
         with connect(db) as con:
-            report = _load(con, plan, db, progress)
+            report = _load(con, plan, db, progress, encoding)
             committed = True
             report.warnings[:0] = warnings
             report.warnings += _ensure_calendar(con)
@@ -140,7 +143,8 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
     return {t: plan[t] for t in c.tables if t in plan}, warnings
 
 
-def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress) -> LoadReport:
+def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress,
+          encoding: str | dict[str, str] | None = None) -> LoadReport:
     loaded_before = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM loads").fetchall()}
     missing = [
         t.name
@@ -163,7 +167,7 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         bar = tqdm(total=2 * len(plan), desc="导入 / load", unit="step", file=sys.stderr)
     _drop_staging(con)  # left behind by a load that was killed
     try:
-        return _load_staged(con, plan, report, load_id, bar)
+        return _load_staged(con, plan, report, load_id, bar, encoding)
     finally:
         with contextlib.suppress(duckdb.Error):  # never mask the error that got us here
             _drop_staging(con)
@@ -172,7 +176,8 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
 
 
 def _load_staged(
-    con: duckdb.DuckDBPyConnection, plan: dict[str, Path], report: LoadReport, load_id: int, bar
+    con: duckdb.DuckDBPyConnection, plan: dict[str, Path], report: LoadReport, load_id: int, bar,
+    encoding: str | dict[str, str] | None = None,
 ) -> LoadReport:
     with tempfile.TemporaryDirectory(prefix="zfaudit-load-") as tmp:
         # Phase 1 reads and types every file into a staging table (zf_stage_*, not database
@@ -182,7 +187,8 @@ def _load_staged(
             if bar is not None:
                 bar.set_postfix_str(path.name)
             t0 = time.perf_counter()
-            st = _stage(con, _Job(contract().tables[table], path, f"t{i}", Path(tmp), report.warnings))
+            st = _stage(con, _Job(contract().tables[table], path, f"t{i}", Path(tmp),
+                                  report.warnings, _codec_for(path, encoding)))
             st.stats.seconds = time.perf_counter() - t0
             staged.append(st)
             if bar is not None:
@@ -207,6 +213,12 @@ def _load_staged(
             con.execute("ROLLBACK")
             raise
     return report
+
+
+def _codec_for(path: Path, encoding: str | dict[str, str] | None) -> str | None:
+    if isinstance(encoding, dict):
+        return encoding.get(path.name) or encoding.get(path.stem)
+    return encoding
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
@@ -241,6 +253,7 @@ class _Job:
     tag: str  # unique per file in this load: names its staging and scratch tables
     tmp: Path
     warnings: list[str]
+    encoding: str | None = None  # forced CSV codec (--encoding); None: detected
 
 
 def _stage(con: duckdb.DuckDBPyConnection, job: _Job) -> _Staged:
@@ -279,11 +292,13 @@ def _stage_file(
 ) -> _Staged:
     table, path = job.table, job.path
     pending = isinstance(digest, Future)
-    src = open_source(con, path, job.tag, job.tmp, (table.name, table.zh),
-                      None if pending else digest[2])
-    cols = _map_headers(table, src, job.warnings)
-    stage = _create_stage(con, table, src, job.tag)
-    _insert_typed(con, table, src, cols, stage)
+    try:
+        src, cols, stage = _read_typed(con, job, None if pending else digest[2], False)
+    except _LineEndError:
+        # DuckDB met a line end unlike the sample's further in (LF and CRLF mixed): read
+        # again from a copy with one kind of line end
+        job = replace(job, tag=job.tag + "n")
+        src, cols, stage = _read_typed(con, job, None, True)
     # rowids count from 0 in insertion (= file) order: rowid - base is the row's ordinal
     n_stg, base, top = con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {stage}").fetchall()[0]
     base = base or 0
@@ -298,6 +313,32 @@ def _stage_file(
     bad, n_bad_rows = _bad_cells(con, table, src, cols, stage, base, job.tag)
     raw_t = _bad_rows_raw(con, src, stage, base, bad, job.tag)
     return _Staged(stats, table, src, stage, base, bad, raw_t, n_bad_rows, n_stg)
+
+
+class _LineEndError(InputError):
+    """DuckDB's CSV reader refused the file's line ends (it reads one kind per file)."""
+
+
+def _read_typed(con: duckdb.DuckDBPyConnection, job: _Job, total_lines: int | None,
+                normalize: bool) -> tuple[RawSource, dict[str, list[int]], str]:
+    """Open the file, map its headers and type it into a new staging table."""
+    table = job.table
+    src = open_source(con, job.path, job.tag, job.tmp, (table.name, table.zh), total_lines,
+                      job.encoding, normalize)
+    cols = _map_headers(table, src, job.warnings)
+    stage = _create_stage(con, table, src, job.tag)
+    try:
+        _insert_typed(con, table, src, cols, stage)
+    except _LineEndError:
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        raise
+    return src, cols, stage
+
+
+def _first(e: Exception) -> str:
+    """The first line of a DuckDB message (the rest is its internal state)."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def _create_stage(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource, tag: str) -> str:
@@ -344,7 +385,12 @@ def _insert_typed(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
             f"FROM (SELECT *, {out} FROM {src.relation})"
         )
     except duckdb.Error as e:
-        raise InputError(f"无法读取 / cannot read {src.path.name}: {e}") from e
+        text = str(e).lower()
+        if src.fmt == "csv" and ("strict_mode" in text or "new line" in text or "newline" in text):
+            raise _LineEndError(
+                f"{src.path.name} 的换行符不一致 / {src.path.name}: mixed line ends ({_first(e)})"
+            ) from e
+        raise InputError(f"无法读取 {src.path.name} / cannot read {src.path.name}: {_first(e)}") from e
 
 
 def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,

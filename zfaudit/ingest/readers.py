@@ -64,8 +64,22 @@ def file_digest(path: Path) -> tuple[str, int, int]:
 # ---------------------------------------------------------------- CSV
 
 
+# The encodings Chinese exports come in (DATA_CONTRACT.md): a file none of them decodes
+# cleanly is refused, never guessed at (a guessed single-byte codec garbles every name).
+ACCEPTED = ("utf-8", "utf-8-sig", "utf-16", "gb18030")
+# A file judged GB18030 in which this share of the lines with Chinese text (or more) is valid
+# UTF-8 is a mix of two encodings. A line of GBK text is valid UTF-8 by chance only when it
+# is very short (about 1 in 25,000 three-character names): far below this share.
+MIXED_SHARE = 0.001
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
 def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
-    """'utf-8', 'utf-8-sig' or another codec name (GB18030 for the GB family)."""
+    """'utf-8', 'utf-8-sig', 'utf-16' or 'gb18030'; anything else is an InputError naming the
+    first line and byte no accepted encoding reads (use --encoding to force one)."""
     with open(path, "rb") as f:
         sample = f.read(sample_size)
     if sample.startswith(codecs.BOM_UTF8):
@@ -76,55 +90,130 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
         # a sample may end inside a character: the incremental decoder tolerates that
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        utf8_error = e
     # Mostly valid UTF-8 with a few broken bytes is a damaged UTF-8 file, not GBK: reading it
-    # as UTF-8 makes the broken line fail loudly instead of turning the file into mojibake.
+    # as UTF-8 makes the broken line fail loudly (DuckDB's INVALID ENCODING) instead of
+    # turning the file into mojibake.
     text = sample.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     valid = sum(1 for ch in text if ord(ch) > 127) - broken
     if valid >= 20 * broken:
         return "utf-8"
-    # Mainland exports are GBK/GB18030; detectors often misname a short Chinese sample as
-    # big5, cp949 or shift_jis, so GB18030 wins whenever it decodes the sample cleanly.
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
-        return "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
+    except UnicodeDecodeError as e:
+        mixed = _mixed_line(sample.split(b"\n")[:-1], 1)
+        if mixed is not None:
+            raise _mixed_error(path.name, mixed) from e
+        at = max(utf8_error.start, e.start)  # where the encoding that read furthest stopped
+        raise InputError(
+            f"{path.name} 第 {_line_of(sample, at)} 行（第 {at} 字节）既不是 UTF-8 也不是 "
+            f"GB18030 编码，无法可靠读取；请另存为 UTF-8，或用 --encoding 指定编码 / "
+            f"{path.name}: line {_line_of(sample, at)} (byte {at}) is neither UTF-8 nor GB18030; "
+            "save the file as UTF-8, or name its encoding with --encoding"
+        ) from e
+    return "gb18030"
 
-    best = from_bytes(sample).best()
-    return best.encoding if best else "gb18030"
+
+def _mixed_line(lines: list[bytes], first_line: int, step: int = 1) -> int | None:
+    """In lines read as GB18030 (every `step`-th line from `first_line`), the first that is
+    valid UTF-8 Chinese text when such lines are too many to be chance (MIXED_SHARE)."""
+    chinese = utf8 = 0
+    first = None
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        chinese += 1
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        utf8 += 1
+        first = first if first is not None else first_line + i * step
+    if utf8 >= 2 and utf8 >= MIXED_SHARE * chinese:
+        return first
+    return None
 
 
-def to_utf8(path: Path, encoding: str, out: Path) -> tuple[Path, int]:
-    """Stream-transcode a file to UTF-8 (DuckDB's CSV reader reads UTF-8 only).
+def _mixed_error(name: str, line: int) -> InputError:
+    return InputError(
+        f"{name} 第 {line} 行是 UTF-8 编码，而其他行是 GB18030（GBK）：同一文件混用两种编码，"
+        f"无法可靠读取；请统一另存为 UTF-8 / {name}: line {line} is UTF-8 while other lines are "
+        "GB18030 (GBK) — two encodings mixed in one file; save it as UTF-8 throughout"
+    )
 
-    Returns the new file and its physical line count (as file_digest counts them), so that
-    the copy needs no second pass.
+
+def to_utf8(path: Path, encoding: str, out: Path, check_mixed: bool = True) -> tuple[Path, int]:
+    """Stream-transcode a file to UTF-8 with LF line ends (DuckDB's CSV reader reads UTF-8
+    only, and one kind of line end): CRLF and a lone CR (old Mac / Excel exports) both become
+    one line break, so each physical line of the source stays one line.
+
+    Returns the new file and its physical line count. Strict: a byte the codec cannot decode
+    is an InputError naming its line and byte. A GB18030 file with many lines that are valid
+    UTF-8 is a mix of encodings, also an error (no line is stored decoded wrongly).
     """
     dec = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = lines = 0
-    last = b""
+    pending_cr = False
+    tail = b""  # the last, unfinished line of the previous chunk (for the line checks)
     with open(path, "rb") as src, open(out, "wb") as dst:
         while True:
             chunk = src.read(CHUNK)
             try:
                 text = dec.decode(chunk, final=not chunk)
             except UnicodeDecodeError as e:
+                line = lines + text_line(chunk, e.start)
                 raise InputError(
-                    f"文件无法按 {encoding} 解码 / cannot decode {path.name} as {encoding} "
-                    f"at byte {offset + e.start}: {e.reason}"
+                    f"{path.name} 第 {line} 行（第 {offset + e.start} 字节）无法按 {encoding} 解码 / "
+                    f"cannot decode {path.name} as {encoding}: line {line}, byte {offset + e.start} "
+                    f"({e.reason}); save the file as UTF-8 or name its encoding with --encoding"
                 ) from e
+            if pending_cr and text.startswith("\n"):
+                text = text[1:]  # a CRLF split across two chunks
+            pending_cr = text.endswith("\r")
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if check_mixed and encoding == "gb18030" and chunk:
+                parts = (tail + chunk).split(b"\n")
+                tail = parts.pop()
+                # every line of the first chunk, then every 8th: a mix shows in a sample
+                step = 1 if offset == 0 else 8
+                bad = _mixed_line(parts[::step], lines + 1, step)
+                if bad is not None:
+                    raise _mixed_error(path.name, bad)
             data = text.encode("utf-8")
             dst.write(data)
             lines += data.count(b"\n")
-            last = data[-1:] or last
             offset += len(chunk)
             if not chunk:
                 break
+        last = data[-1:] if data else b""
+    if not last:
+        with open(out, "rb") as f:
+            f.seek(max(0, out.stat().st_size - 1))
+            last = f.read(1)
     return out, lines + (1 if last not in (b"\n", b"") else 0)
+
+
+def text_line(chunk: bytes, at: int) -> int:
+    """1-based line within `chunk` of byte `at`, counting CR, LF and CRLF as one break."""
+    head = chunk[:at].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return head.count(b"\n") + 1
+
+
+def line_ends(path: Path, sample_size: int = 1 << 20) -> str:
+    """'lf' (or CRLF throughout: DuckDB reads both), or 'mixed' / 'cr' when the file must be
+    rewritten with one kind of line end before DuckDB can read it."""
+    with open(path, "rb") as f:
+        sample = f.read(sample_size)
+    if sample.endswith(b"\r"):
+        sample = sample[:-1]
+    crlf = sample.count(b"\r\n")
+    cr = sample.count(b"\r") - crlf
+    lf = sample.count(b"\n") - crlf
+    if cr:
+        return "cr"
+    return "mixed" if crlf and lf else "lf"
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -133,21 +222,30 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _record_lines(path: Path) -> pa.Table:
+def _record_lines(path: Path, delim: str = ",", width: int = 0, name: str = "") -> pa.Table:
     """Physical line and DuckDB's line number of every record (header excluded).
 
     DuckDB numbers a record by counting records and blank lines, so a quoted field spanning
     several lines shifts its numbers; this quote-aware scan maps them back. Only used when the
     file has blank lines or multi-line fields (rare), since it is a Python pass over lines.
+
+    It also accounts for every physical line: a quoted field whose continuation lines look
+    like whole records (`width` - 1 delimiters or more) is an unclosed quote that swallowed
+    the records after it — the file is refused, naming the line, rather than loaded short.
     """
     phys, dline = [], []
     in_quote = False
     d = 0
+    opened = 0  # physical line where the open quote started
+    sep = delim.encode()
     with open(path, "rb") as f:
         for i, line in enumerate(f, start=1):
             starts = not in_quote
+            if not starts and width > 2 and line.count(sep) >= width - 1:
+                raise _swallowed(name or path.name, opened, i)
             if line.count(b'"') % 2:
                 in_quote = not in_quote
+                opened = i if in_quote else opened
             if not starts:
                 continue
             d += 1
@@ -158,11 +256,49 @@ def _record_lines(path: Path) -> pa.Table:
     return pa.table({"phys": pa.array(phys, pa.int64()), "dline": pa.array(dline, pa.int64())})
 
 
-def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int | None) -> RawSource:
-    encoding = detect_encoding(path)
+def _swallowed(name: str, line: int, at: int) -> InputError:
+    return InputError(
+        f"{name} 第 {line} 行的引号（\"）未闭合：其后的第 {at} 行等完整记录会被并入同一字段而丢失。"
+        f"请修正第 {line} 行后重新导入 / {name}: line {line} opens a quote (\") that is never "
+        f"closed, so the records after it (line {at} on) would be read into one field and "
+        f"lost; fix line {line} and load again"
+    )
+
+
+def _refuse_swallowed_reject(con: duckdb.DuckDBPyConnection, src: RawSource, rej: str) -> None:
+    """A record the reader rejected that spans several lines hides the records inside it."""
+    row = con.execute(
+        # DuckDB's csv_line may begin with the blank lines before the record: not part of it
+        f"SELECT line, trim(csv_line, chr(10) || chr(13)) FROM {rej} "
+        f"WHERE contains(trim(csv_line, chr(10) || chr(13)), chr(10)) ORDER BY line LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return
+    dline, text = row
+    width = len(src.headers)
+    if width <= 2 or not any(part.count(src.delim) >= width - 1 for part in text.split("\n")[1:]):
+        return  # a multi-line record that is merely malformed: quarantined like any reject
+    mapping = _record_lines(src.csv_path)  # DuckDB's numbering → physical line
+    hit = [p for p, d in zip(mapping["phys"].to_pylist(), mapping["dline"].to_pylist(),
+                             strict=True) if d == dline]
+    start = hit[0] if hit else dline
+    raise _swallowed(src.path.name, start, start + 1)
+
+
+def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int | None,
+             encoding: str | None = None, normalize: bool = False) -> RawSource:
+    """The CSV as an all-text relation. It is rewritten as UTF-8 with LF line ends first when
+    it is in another encoding, has CR-only or mixed line ends (`line_ends`), or `normalize`
+    (DuckDB refused its line ends further in than the sample). `encoding` forces a codec."""
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError as e:
+            raise InputError(f"未知的编码 / unknown encoding {encoding!r} (e.g. gb18030, utf-8)") from e
+    encoding = encoding or detect_encoding(path)
     src = RawSource(path, "csv", "", [], encoding, tag=tag, total_lines=total_lines)
     csv_path = path
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") or normalize or line_ends(path) != "lf":
         csv_path, src.total_lines = to_utf8(path, encoding, tmpdir / f"{tag}.utf8.csv")
         src.temp_files.append(csv_path)
     src.csv_path = csv_path
@@ -191,8 +327,11 @@ def finish_csv(con: duckdb.DuckDBPyConnection, src: RawSource, n_good: int) -> N
     ).fetchall()[0][0]
     if bad_enc is not None:
         raise InputError(
-            f"文件含无法解码的字节 / {src.path.name}: undecodable bytes near line {bad_enc}"
+            f"{src.path.name} 第 {bad_enc} 行附近有无法按 UTF-8 解码的字节；请修正或用 --encoding "
+            f"指定编码 / {src.path.name}: bytes near line {bad_enc} are not UTF-8; fix them or "
+            "name the file's encoding with --encoding"
         )
+    _refuse_swallowed_reject(con, src, rej)
     # one reject row per bad cell; MISSING COLUMNS repeats the line
     con.execute(
         f"CREATE TEMP TABLE {rej}_rows AS SELECT line AS dline, any_value(csv_line) AS csv_line, "
@@ -216,7 +355,8 @@ def finish_csv(con: duckdb.DuckDBPyConnection, src: RawSource, n_good: int) -> N
         con.execute(f"CREATE TEMP VIEW {rej}_out AS SELECT dline AS line, csv_line, message FROM {rej}_rows")
     else:
         src.line_mode = "csv_scan"
-        con.register(f"{tag}_lines", _record_lines(src.csv_path))
+        lines = _record_lines(src.csv_path, src.delim, len(src.headers), src.path.name)
+        con.register(f"{tag}_lines", lines)
         con.execute(f"CREATE TEMP TABLE {tag}_rec AS SELECT * FROM {tag}_lines")
         con.unregister(f"{tag}_lines")
         con.execute(
@@ -437,11 +577,14 @@ def open_source(
     tmpdir: Path,
     table_names: tuple[str, ...],
     total_lines: int | None,
+    encoding: str | None = None,
+    normalize: bool = False,
 ) -> RawSource:
-    """The file as an all-text relation; total_lines (physical lines) may be filled in later."""
+    """The file as an all-text relation; total_lines (physical lines) may be filled in later.
+    `encoding` forces a CSV's codec; `normalize` rewrites its line ends (open_csv)."""
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "csv":
-        return open_csv(path, tag, tmpdir, total_lines)
+        return open_csv(path, tag, tmpdir, total_lines, encoding, normalize)
     if fmt == "xlsx":
         return open_xlsx(con, path, tag, table_names)
     if fmt == "parquet":

@@ -1,0 +1,135 @@
+"""issue 10, items 1–3: exports that lost or garbled rows while the load exited 0 — each
+with the exact input, the rows stored, the quarantine rows and the database unchanged."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from zfaudit.errors import InputError
+from zfaudit.ingest.loader import load
+
+QUARANTINE = ("SELECT line, column_name, raw_value, reason FROM quarantine WHERE table_name = ? "
+              "ORDER BY line, column_name")
+
+
+def units_csv(n: int, broken: dict[int, str]) -> str:
+    rows = ["unit_id,unit_name,parent_id"]
+    for i in range(1, n + 1):
+        rows.append(broken.get(i, f"U{i:06d},中队{i},XJ00"))
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("bad_row, where", [
+    ('U000010,"中队10,XJ00', "a middle column"),
+    ('U000010,中队10,"XJ00', "the last column"),  # the swallowed text would even fit the row
+])
+def test_an_unopened_quote_refuses_the_file_naming_its_line(make_export, tmp_path, snapshot,
+                                                           bad_row, where):
+    """Item 1: a quote opened on the 10th row swallowed the 99,990 rows after it (read 10,
+    loaded 9, quarantined 1, rc 0)."""
+    db = tmp_path / "t.duckdb"
+    load(make_export(name="first"), db)
+    before = snapshot(db)
+    export = make_export({"units.csv": units_csv(100_000, {10: bad_row})}, name="second")
+    with pytest.raises(InputError) as e:
+        load(export, db)
+    assert "第 11 行的引号" in str(e.value) and "line 11 opens a quote" in str(e.value), where
+    assert snapshot(db) == before  # nothing of the file is stored
+
+
+def test_a_quoted_line_break_in_a_note_still_loads(make_export, tmp_path, q):
+    csv = 'unit_id,unit_name,parent_id\nU1,"一中队\n（城东）",\nU2,二中队,\n'
+    load(make_export({"units.csv": csv}), tmp_path / "t.duckdb")
+    assert q(tmp_path / "t.duckdb", "SELECT unit_id, unit_name FROM units ORDER BY 1") == [
+        ("U1", "一中队\n（城东）"), ("U2", "二中队")]
+
+
+CR_ONLY = ("case_id,opened_at,category\rM1,2026-07-01 09:30,行政处罚\rM2,2026-13-01 09:30,行政处罚"
+           "\rM3,2026-07-01 09:30,处罚\rM1,2026-07-01 10:30,行政检查\r")
+
+
+def test_cr_only_line_ends(make_export, tmp_path, q):
+    """Item 2: loaded M1 twice, stored M2's bad time and M3's unknown code as NULL,
+    quarantined nothing, line numbers off."""
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": CR_ONLY}), db)
+    import datetime as dt
+
+    assert q(db, "SELECT case_id, opened_at, category FROM cases") == [
+        ("M1", dt.datetime(2026, 7, 1, 9, 30), "penalty")]
+    assert q(db, QUARANTINE, ["cases"]) == [
+        (3, "opened_at", "2026-13-01 09:30", "bad_timestamp"),
+        (4, "category", "处罚", "unknown_code"),
+        (5, "case_id", "M1", "duplicate_key"),
+    ]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_mixed_lf_and_crlf(make_export, tmp_path, q, late):
+    """Item 2: mixed LF and CRLF failed with a raw DuckDB "state machine … strict_mode"
+    message — also when the mix starts beyond the part of the file the reader samples."""
+    lines = ["case_id,opened_at,category"]
+    n = 40_000 if late else 4
+    lines += [f"K{i:06d},2026-07-01 09:30,行政处罚" for i in range(n)]
+    body = "\n".join(lines[: n // 2 + 1]) + "\n" + "\r\n".join(lines[n // 2 + 1:]) + "\r\n"
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": body}), db)
+    assert q(db, "SELECT count(*), count(DISTINCT case_id) FROM cases") == [(n, n)]
+    assert q(db, "SELECT count(*) FROM cases WHERE contains(category, chr(13))") == [(0,)]
+    assert q(db, "SELECT count(*) FROM quarantine") == [(0,)]
+
+
+def names(n: int) -> list[str]:
+    rnd = random.Random(1)
+    sur, giv = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
+    return [rnd.choice(sur) + rnd.choice(giv) + rnd.choice(giv) for _ in range(n)]
+
+
+def cases_lines(n: int = 3000) -> list[str]:
+    return ["case_id,unit_id,category,opened_at,party_name"] + [
+        f"C{i:05d},U1,penalty,2026-07-01 09:30,{p}" for i, p in enumerate(names(n))]
+
+
+def test_gbk_with_one_invalid_byte_is_refused_naming_line_and_byte(make_export, tmp_path):
+    """Item 3: handed to charset-normalizer, which picked a single-byte codec: every name
+    stored garbled, rc 0."""
+    raw = ("\n".join(cases_lines()) + "\n").encode("gbk")
+    at = raw.index(b"C00100") + 27  # inside the party name of line 102
+    raw = raw[:at] + b"\xff" + raw[at + 1:]
+    db = tmp_path / "t.duckdb"
+    export = make_export({"cases.csv": raw})
+    for encoding in (None, {"cases.csv": "gb18030"}):
+        with pytest.raises(InputError) as e:
+            load(export, db, encoding=encoding)
+        assert "第 102 行" in str(e.value) and f"byte {at}" in str(e.value)
+    assert not db.exists()
+
+
+def test_evenly_mixed_utf8_and_gbk_lines_are_refused(make_export, tmp_path):
+    """Item 3: decoded as GB18030, garbled, rc 0."""
+    lines = cases_lines()
+    raw = b"\n".join(line.encode("utf-8" if i % 2 == 0 else "gbk")
+                     for i, line in enumerate(lines)) + b"\n"
+    with pytest.raises(InputError, match="two encodings mixed") as e:
+        load(make_export({"cases.csv": raw}), tmp_path / "t.duckdb")
+    assert "第 3 行是 UTF-8" in str(e.value)
+
+
+def test_a_clean_gbk_file_loads_with_every_name_intact(make_export, tmp_path, q):
+    lines = cases_lines()
+    raw = ("\n".join(lines) + "\n").encode("gbk")
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": raw}), db)
+    assert [r[0] for r in q(db, "SELECT party_name FROM cases ORDER BY case_id")] == names(3000)
+
+
+def test_a_forced_encoding_reads_a_file_in_another_codec(make_export, tmp_path, q):
+    """--encoding FILE=CODEC: a Big5 export (Hong Kong). Every Big5 byte pair is also valid
+    GB18030, so detection cannot tell them apart (docs/decisions.md "Encodings"): such a file
+    needs its codec named."""
+    raw = "case_id,unit_id,category,party_name\nH1,U1,penalty,陳大文\n".encode("big5")
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": raw}), db, encoding={"cases.csv": "big5"})
+    assert q(db, "SELECT party_name FROM cases WHERE case_id = 'H1'") == [("陳大文",)]
