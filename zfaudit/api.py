@@ -98,13 +98,14 @@ def _mask_findings(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataF
 
 
 def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
-         encoding: str | dict[str, str] | None = None) -> LoadReport:
-    """Load one export directory into `db` (one transaction); see `zfaudit load`.
+         encoding: str | dict[str, str] | None = None, force: bool = False) -> LoadReport:
+    """Load one export directory into `db` (one transaction); see `zfaudit load`. A file whose
+    content a later load superseded is refused unless `force` (it would roll data back).
     `encoding` forces a CSV codec: a name for every CSV, or {file name: codec} for some
     (default: detected among UTF-8, UTF-16 with BOM and GB18030)."""
     from .ingest.loader import load as _load
 
-    return _load(export_dir, db, progress=progress, encoding=encoding)
+    return _load(export_dir, db, progress=progress, encoding=encoding, force=force)
 
 
 def audit(

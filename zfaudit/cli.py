@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 def domain_errors(fn):
-    """Report a ZfauditError as a one-line message with exit code 1."""
+    """Report a ZfauditError — and an operating-system or DuckDB failure, which a user meets
+    as a full disk or a file they may not read — as a one-line message with exit code 1."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -28,8 +29,29 @@ def domain_errors(fn):
             return fn(*args, **kwargs)
         except ZfauditError as e:
             raise click.ClickException(str(e)) from e
+        except Exception as e:
+            text = system_error_text(e)
+            if text is None:
+                raise
+            raise click.ClickException(text) from e
 
     return wrapper
+
+
+def system_error_text(e: Exception) -> str | None:
+    """One line, Chinese and English, for an OS or DuckDB error; None for anything else (a
+    bug: its traceback is what a maintainer needs)."""
+    first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    if "no space left" in str(e).lower() or getattr(e, "errno", None) == 28:
+        return ("磁盘空间不足，操作未完成，数据库保持原样；请释放空间后重试 / no space left on "
+                f"device: nothing was changed (one transaction); free space and retry ({first})")
+    if isinstance(e, PermissionError):
+        return f"没有权限读写文件 / permission denied: {e.filename or first}"
+    if isinstance(e, OSError):
+        return f"文件操作失败 / file error: {e.filename or ''} {e.strerror or first}".strip()
+    if type(e).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+        return f"数据库操作失败 / database error: {first}"
+    return None
 
 
 def db_option(fn):
@@ -72,9 +94,11 @@ def cli():
               help="Force a CSV encoding: CODEC for every CSV file, or FILE=CODEC for one "
               "(repeatable), e.g. 案件.csv=big5. Default: detected among UTF-8, UTF-16 with "
               "BOM and GB18030; anything else is refused.")
+@click.option("--force", is_flag=True, help="Load a file even when a later load superseded its "
+              "content (this rolls the table back to it).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @domain_errors
-def load(export_dir, db, encodings, progress):
+def load(export_dir, db, encodings, force, progress):
     """Load one export directory into the database (one transaction).
 
     Example:
@@ -83,8 +107,8 @@ def load(export_dir, db, encodings, progress):
     """
     from . import api
 
-    click.echo(api.load(export_dir, db, progress=progress,
-                        encoding=parse_encodings(encodings)).summary_text())
+    click.echo(api.load(export_dir, db, progress=progress, encoding=parse_encodings(encodings),
+                        force=force).summary_text())
 
 
 # ---------------------------------------------------------------- profiles, calendar, sql

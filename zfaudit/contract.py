@@ -32,6 +32,9 @@ class Reason(StrEnum):
     MISSING_KEY = "missing_key"
     DUPLICATE_KEY = "duplicate_key"
     UNREADABLE_ROW = "unreadable_row"
+    LOSSY_NUMBER = "lossy_number"  # an Excel number of more than 15 significant digits
+    MERGED_CELL = "merged_cell"  # an Excel cell inside a merged range (it reads empty)
+    FORMULA_NO_VALUE = "formula_no_value"  # an Excel formula saved without its value
 
 
 # the reason a cell of each contract type gets when it cannot be typed (codes: UNKNOWN_CODE)

@@ -11,8 +11,11 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_loaded  BIGINT,       -- inserted as new keys
     rows_replaced BIGINT,      -- replaced an existing key (newer snapshot)
     rows_quarantined BIGINT,
-    loaded_at    TIMESTAMP
+    loaded_at    TIMESTAMP,
+    fingerprint  VARCHAR       -- the typed rows' content, independent of bytes and order
 );
+-- databases made before the fingerprint existed
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 
 CREATE TABLE IF NOT EXISTS quarantine (
     load_id     INTEGER,
@@ -22,7 +25,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     column_name VARCHAR,       -- NULL when the reason concerns the whole row
     raw_value   VARCHAR,
     raw_row     VARCHAR,       -- the whole raw row as JSON: nothing is lost
-    reason      VARCHAR        -- bad_timestamp | bad_date | bad_bool | bad_integer | unknown_code | missing_key | duplicate_key | unreadable_row
+    reason      VARCHAR        -- bad_timestamp | bad_date | bad_bool | bad_integer | unknown_code | missing_key | duplicate_key | unreadable_row | lossy_number | merged_cell | formula_no_value
 );
 
 CREATE TABLE IF NOT EXISTS calendar (

@@ -133,3 +133,79 @@ def test_a_forced_encoding_reads_a_file_in_another_codec(make_export, tmp_path, 
     db = tmp_path / "t.duckdb"
     load(make_export({"cases.csv": raw}), db, encoding={"cases.csv": "big5"})
     assert q(db, "SELECT party_name FROM cases WHERE case_id = 'H1'") == [("陳大文",)]
+
+
+A = "case_id,unit_id,opened_at,archived_at\nC1,U1,2026-07-01 09:30,\nC2,U1,2026-07-02 09:30,\n"
+B = ("case_id,unit_id,opened_at,archived_at\nC1,U1,2026-07-01 09:30,2026-07-20 16:00\n"
+     "C2,U1,2026-07-02 09:30,2026-07-21 16:00\n")
+
+
+def xlsx_of(text: str):
+    def write(path):
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        for row in text.strip("\n").split("\n"):
+            wb.active.append([c or None for c in row.split(",")])
+        wb.save(path)
+    return write
+
+
+@pytest.mark.parametrize("resent", [
+    {"cases.csv": A.replace("\n", "\r\n")},           # the same export re-saved with CRLF
+    {"案件.xlsx": xlsx_of(A)},                          # … or as xlsx
+    {"cases.csv": "case_id,unit_id,opened_at,archived_at\n" + A.splitlines()[2] + "\n"
+     + A.splitlines()[1] + "\n"},                      # … or with its rows in another order
+])
+def test_an_older_export_resent_is_refused_naming_the_newer_load(make_export, tmp_path, q,
+                                                               snapshot, resent):
+    """Item 5: A, then the newer B, then A again re-saved: the rows went back to A's values,
+    and B was then refused as "unchanged"."""
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.csv": A}, name="a"), db)
+    load(make_export({"cases.csv": B}, name="b"), db)
+    after_b = snapshot(db)
+    with pytest.raises(InputError) as e:
+        load(make_export(resent, name="a2"), db)
+    assert "load 1" in str(e.value) and "superseded" in str(e.value) and "load 2" in str(e.value)
+    assert "--force" in str(e.value)
+    assert snapshot(db) == after_b
+    # the exact file of A again is refused the same way, without being read
+    with pytest.raises(InputError, match="superseded"):
+        load(make_export({"cases.csv": A}, name="a3"), db)
+    # B again is unchanged, not refused; with force, A rolls the table back on purpose
+    assert load(make_export({"cases.csv": B}, name="b2"), db).load_id is None
+    report = load(make_export(resent, name="a4"), db, force=True)
+    assert report.load_id == 3
+    assert q(db, "SELECT count(*) FROM cases WHERE archived_at IS NULL") == [(2,)]
+
+
+def test_excel_cells_that_cannot_be_trusted_are_quarantined(make_export, tmp_path, q):
+    """Item 6: an ID number typed as a number (more than 15 significant digits) was stored
+    altered (…234567 → …234624); merged data cells and formula cells without a cached value
+    became NULL with no word."""
+    def sheet(path):
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "案件"
+        ws.append(["案件编号", "承办单位", "执法类别", "当事人证件号码"])
+        ws.append(["K1", "U1", "penalty", 430203199001011234])     # row 2: lossy number
+        ws.append(["K2", "U1", "penalty", "430203199001011234"])   # row 3: text, fine
+        ws.append(["K3", "U1", "penalty", None])                   # row 4: U1 merged over 5
+        ws.append(["K4", None, "penalty", None])                   # row 5: inside the merge
+        ws.append(["K5", "U1", None, 12345])                       # row 6: formula, no value
+        ws["C6"] = '=IF(A6="K5","penalty","")'
+        ws.merge_cells("B4:B5")
+        wb.save(path)
+
+    db = tmp_path / "t.duckdb"
+    load(make_export({"案件.xlsx": sheet}), db)
+    assert q(db, "SELECT case_id, party_id_no FROM cases ORDER BY 1") == [
+        ("K2", "430203199001011234"), ("K3", None)]
+    assert q(db, QUARANTINE, ["cases"]) == [
+        (2, "party_id_no", "430203199001011328", "lossy_number"),
+        (5, "unit_id", None, "merged_cell"),
+        (6, "category", '=IF(A6="K5","penalty","")', "formula_no_value"),
+    ]

@@ -130,3 +130,43 @@ def test_loaded_tables_have_exactly_the_contract_columns(make_export, tmp_path, 
         got = q(db, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
                     "ORDER BY column_index", [table.name])
         assert got == [(c.name, c.sql_type) for c in table.columns], table.name
+
+
+def test_a_full_disk_in_the_write_phase_is_one_line_and_changes_nothing(
+        make_export, tmp_path, snapshot, monkeypatch):
+    """issue 10 item 8: a full disk while writing showed a traceback. (DuckDB's own error
+    is raised where the disk would fill: inside the write phase's transaction.)"""
+    import duckdb
+    from click.testing import CliRunner
+
+    import zfaudit.ingest.loader as loader
+    from zfaudit.cli import cli
+
+    db = tmp_path / "t.duckdb"
+    load(make_export(name="first"), db)
+    before = snapshot(db)
+    real_write = loader._write
+
+    def write_then_disk_full(con, load_id, st):
+        real_write(con, load_id, st)
+        raise duckdb.IOException('IO Error: Could not write file "t.duckdb": No space left on device')
+
+    monkeypatch.setattr(loader, "_write", write_then_disk_full)
+    files = {"units.csv": "unit_id\nU7\n"}
+    r = CliRunner().invoke(cli, ["load", str(make_export(files, name="second")), "--db", str(db)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "磁盘空间不足" in r.output and "no space left on device" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+    assert snapshot(db) == before
+
+
+def test_empty_and_broken_json_exports(make_export, tmp_path, q):
+    """issue 10 item 8: `[]` gave a raw DuckDB message; an empty export is zero rows."""
+    db = tmp_path / "t.duckdb"
+    report = load(make_export({"media_access.json": "[]\n"}), db)
+    assert next(t for t in report.tables if t.table == "media_access").rows_read == 0
+    assert q(db, "SELECT count(*) FROM media_access") == [(0,)]
+    with pytest.raises(InputError) as e:
+        load(make_export({"media_access.json": "{bad"}, name="bad"), db)
+    assert "media_access.json is not a JSON file of records" in str(e.value)
+    assert "\n" not in str(e.value)

@@ -50,6 +50,7 @@ class TableStats:
     rows_replaced: int = 0
     rows_quarantined: int = 0
     skipped_unchanged: bool = False
+    fingerprint: str | None = None  # the typed rows' content (count and sum of row hashes)
     sha256: str = ""
     size_bytes: int = 0
     encoding: str | None = None
@@ -92,17 +93,18 @@ class LoadReport:
 
 
 def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
-         encoding: str | dict[str, str] | None = None) -> LoadReport:
+         encoding: str | dict[str, str] | None = None, force: bool = False) -> LoadReport:
     """Load one export directory into `db` in one transaction; see docs/decisions.md (Loader).
     `encoding` forces a CSV codec: one name for every CSV file, or {file name: codec} for some
-    (default: UTF-8, UTF-16 with BOM or GB18030, detected; anything else is refused)."""
+    (default: UTF-8, UTF-16 with BOM or GB18030, detected; anything else is refused).
+    A file whose content a later load superseded is refused unless `force` (a rollback)."""
     export_dir, db = Path(export_dir), Path(db)
     plan, warnings = plan_files(export_dir)
     existed = db.exists()
     committed = False
     try:
         with connect(db) as con:
-            report = _load(con, plan, db, progress, encoding)
+            report = _load(con, plan, db, progress, encoding, force)
             committed = True
             report.warnings[:0] = warnings
             report.warnings += _ensure_calendar(con)
@@ -144,7 +146,7 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress,
-          encoding: str | dict[str, str] | None = None) -> LoadReport:
+          encoding: str | dict[str, str] | None = None, force: bool = False) -> LoadReport:
     loaded_before = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM loads").fetchall()}
     missing = [
         t.name
@@ -167,7 +169,7 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         bar = tqdm(total=2 * len(plan), desc="导入 / load", unit="step", file=sys.stderr)
     _drop_staging(con)  # left behind by a load that was killed
     try:
-        return _load_staged(con, plan, report, load_id, bar, encoding)
+        return _load_staged(con, plan, report, load_id, bar, encoding, force)
     finally:
         with contextlib.suppress(duckdb.Error):  # never mask the error that got us here
             _drop_staging(con)
@@ -177,7 +179,7 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
 
 def _load_staged(
     con: duckdb.DuckDBPyConnection, plan: dict[str, Path], report: LoadReport, load_id: int, bar,
-    encoding: str | dict[str, str] | None = None,
+    encoding: str | dict[str, str] | None = None, force: bool = False,
 ) -> LoadReport:
     with tempfile.TemporaryDirectory(prefix="zfaudit-load-") as tmp:
         # Phase 1 reads and types every file into a staging table (zf_stage_*, not database
@@ -188,7 +190,7 @@ def _load_staged(
                 bar.set_postfix_str(path.name)
             t0 = time.perf_counter()
             st = _stage(con, _Job(contract().tables[table], path, f"t{i}", Path(tmp),
-                                  report.warnings, _codec_for(path, encoding)))
+                                  report.warnings, _codec_for(path, encoding), force))
             st.stats.seconds = time.perf_counter() - t0
             staged.append(st)
             if bar is not None:
@@ -254,6 +256,7 @@ class _Job:
     tmp: Path
     warnings: list[str]
     encoding: str | None = None  # forced CSV codec (--encoding); None: detected
+    force: bool = False  # load content a later load superseded (--force)
 
 
 def _stage(con: duckdb.DuckDBPyConnection, job: _Job) -> _Staged:
@@ -263,28 +266,73 @@ def _stage(con: duckdb.DuckDBPyConnection, job: _Job) -> _Staged:
     # loads row of its size. Otherwise the file is hashed in a thread while DuckDB reads it
     # (hashlib and DuckDB both release the GIL): that hides a whole pass over a big file.
     pool = None
-    loaded_size = con.execute(
-        "SELECT count(*) FROM loads WHERE table_name = ? AND size_bytes = ?",
-        [table.name, path.stat().st_size],
-    ).fetchall()[0][0]
-    if loaded_size:
+    history = _history(con, table.name)
+    if any(h["size_bytes"] == path.stat().st_size for h in history):
         digest: tuple[str, int, int] | Future = file_digest(path)
         sha, size, _ = digest
-        seen = con.execute(
-            "SELECT count(*) FROM loads WHERE table_name = ? AND sha256 = ?", [table.name, sha]
-        ).fetchall()[0][0]
-        if seen:
-            stats = TableStats(table.name, str(path), sha256=sha, size_bytes=size)
-            stats.skipped_unchanged = True
-            return _Staged(stats, table)
+        if _same_as_latest(history, "sha256", sha):
+            return _unchanged(table, path, sha, size)
+        _refuse_rollback(job, history, "sha256", sha)
     else:
         pool = ThreadPoolExecutor(1, thread_name_prefix="zfaudit-digest")
         digest = pool.submit(file_digest, path)
     try:
-        return _stage_file(con, job, digest)
+        st = _stage_file(con, job, digest)
     finally:
         if pool is not None:
             pool.shutdown(wait=False)  # on success the digest is done; on error no one waits
+    # other bytes, same typed content (re-saved with CRLF, as xlsx …): compare that too
+    st.stats.fingerprint = _fingerprint(con, table, st.stage)
+    if _same_as_latest(history, "fingerprint", st.stats.fingerprint):
+        con.execute(f"DROP TABLE IF EXISTS {st.stage}")
+        return _unchanged(table, path, st.stats.sha256, st.stats.size_bytes)
+    _refuse_rollback(job, history, "fingerprint", st.stats.fingerprint)
+    return st
+
+
+def _history(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
+    """The table's earlier loads, newest first."""
+    rows = con.execute(
+        "SELECT load_id, file, sha256, size_bytes, fingerprint, loaded_at FROM loads "
+        "WHERE table_name = ? ORDER BY load_id DESC", [table]
+    ).fetchall()
+    keys = ("load_id", "file", "sha256", "size_bytes", "fingerprint", "loaded_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _same_as_latest(history: list[dict], key: str, value: str | None) -> bool:
+    return bool(history) and value is not None and history[0][key] == value
+
+
+def _unchanged(table: Table, path: Path, sha: str, size: int) -> _Staged:
+    stats = TableStats(table.name, str(path), sha256=sha, size_bytes=size)
+    stats.skipped_unchanged = True
+    return _Staged(stats, table)
+
+
+def _refuse_rollback(job: _Job, history: list[dict], key: str, value: str | None) -> None:
+    """Content equal to a load that a later load superseded would roll the table back."""
+    older = next((h for h in history[1:] if value is not None and h[key] == value), None)
+    if older is None or job.force:
+        return
+    newer = history[0]
+    raise InputError(
+        f"{job.path.name} 与第 {older['load_id']} 次导入（{Path(older['file']).name}）的内容相同，"
+        f"而第 {newer['load_id']} 次导入（{Path(newer['file']).name}，{newer['loaded_at']:%Y-%m-%d %H:%M}）"
+        f"已用较新的数据替换了它：再次导入会把 {job.table.name} 退回旧版本。确需退回请加 --force / "
+        f"{job.path.name} holds the content of load {older['load_id']} ({Path(older['file']).name}), "
+        f"which load {newer['load_id']} ({Path(newer['file']).name}, {newer['loaded_at']:%Y-%m-%d %H:%M}) "
+        f"superseded: loading it would roll {job.table.name} back; pass --force to do so"
+    )
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> str:
+    """The typed rows' content, independent of the file's bytes and of row order: the row
+    count and the sum of the rows' 64-bit hashes (a sum, not an xor: two equal rows must
+    not cancel out)."""
+    cols = ", ".join(table.column_names)
+    n, total = con.execute(f"SELECT count(*), sum(hash({cols})::HUGEINT) FROM {stage}").fetchone()
+    return f"{n}:{total or 0}"
 
 
 def _stage_file(
@@ -324,7 +372,7 @@ def _read_typed(con: duckdb.DuckDBPyConnection, job: _Job, total_lines: int | No
     """Open the file, map its headers and type it into a new staging table."""
     table = job.table
     src = open_source(con, job.path, job.tag, job.tmp, (table.name, table.zh), total_lines,
-                      job.encoding, normalize)
+                      job.encoding, normalize, tuple(table.column_names))
     cols = _map_headers(table, src, job.warnings)
     stage = _create_stage(con, table, src, job.tag)
     try:
@@ -421,6 +469,9 @@ def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
     dups = _repeated_keys(con, table, stage, base, tag)
     if dups:
         parts.append(dups)
+    problems = _cell_problems(con, src, cols, stage, base, tag)
+    if problems:
+        parts.append(problems)
     bad = f"bad_{tag}"
     con.execute(f"CREATE TEMP TABLE {bad}_0 AS {' UNION ALL '.join(parts)}")
     lines_of = line_sql(src, f"(SELECT DISTINCT rid FROM {bad}_0)", f"(SELECT rowid - {base} AS rid, _line FROM {stage})")
@@ -432,6 +483,28 @@ def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
     for name in (cand, f"dup_{tag}", f"{bad}_0"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return bad, n_bad_rows
+
+
+def _cell_problems(con: duckdb.DuckDBPyConnection, src: RawSource, cols: dict[str, list[int]],
+                   stage: str, base: int, tag: str) -> str | None:
+    """SELECT (rid, column_name, raw_value, reason) of the cells a reader could not trust
+    (xlsx: lossy numbers, merged cells, formulas without a value) in mapped columns."""
+    owner = {i: c for c, idx in cols.items() for i in idx}  # file column → contract column
+    rows = [(line, owner[j], text, reason) for line, j, text, reason in src.cell_problems
+            if j in owner]
+    if not rows:
+        return None
+    name = f"cellp_{tag}"
+    con.register(f"{name}_py", pa.table({
+        "line": pa.array([r[0] for r in rows], pa.int64()),
+        "column_name": pa.array([r[1] for r in rows], pa.string()),
+        "raw_value": pa.array([r[2] for r in rows], pa.string()),
+        "reason": pa.array([r[3] for r in rows], pa.string()),
+    }))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_py")
+    con.unregister(f"{name}_py")
+    return (f"SELECT s.rowid - {base} AS rid, p.column_name, p.raw_value, p.reason "
+            f"FROM {stage} s JOIN {name} p ON s._line = p.line")
 
 
 def _repeated_keys(
@@ -551,9 +624,12 @@ def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
     if stats.rows_read != stats.rows_loaded + stats.rows_replaced + stats.rows_quarantined:
         raise AssertionError(f"row accounting broken for {path.name}: {stats}")
     con.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO loads (load_id, table_name, file, sha256, size_bytes, rows_read, rows_loaded, "
+        "rows_replaced, rows_quarantined, loaded_at, fingerprint) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, table.name, str(path), stats.sha256, stats.size_bytes, stats.rows_read, stats.rows_loaded,
-         stats.rows_replaced, stats.rows_quarantined, dt.datetime.now().replace(microsecond=0)],
+         stats.rows_replaced, stats.rows_quarantined, dt.datetime.now().replace(microsecond=0),
+         stats.fingerprint],
     )
 
 

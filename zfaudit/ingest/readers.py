@@ -12,7 +12,9 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
 
 import duckdb
@@ -45,6 +47,8 @@ class RawSource:
     delim: str = ","
     total_lines: int | None = 0  # physical lines of csv_path (None: not known yet)
     tag: str = ""
+    # xlsx cells whose text cannot be trusted: (sheet row, file column, text, reason)
+    cell_problems: list[tuple[int, int, str | None, str]] = field(default_factory=list)
 
 
 def file_digest(path: Path) -> tuple[str, int, int]:
@@ -471,9 +475,16 @@ def open_xlsx(
             buf.clear()
             lines.clear()
 
+        lines_seen: list[int] = []  # sheet rows of the data rows, header excluded
         for i, row in enumerate(rows):
             # most cells are text: they skip _cell_text (a 1M-row sheet has 20M+ cells)
             texts = [v if type(v) is str and v else _cell_text(v) for v in row]
+            if header is not None:
+                for j, v in enumerate(row):
+                    # Excel keeps 15 significant digits: an ID number typed as a number is
+                    # already altered (…234567 → …234600), and no column can trust it
+                    if type(v) is float and abs(v) >= 1e15:
+                        src.cell_problems.append((i + 1, j, texts[j], "lossy_number"))
             if not any(texts):  # every value is None or a non-empty string
                 continue  # empty sheet rows are not rows
             if header is None:
@@ -485,6 +496,7 @@ def open_xlsx(
                 texts = (texts + [None] * width)[:width]
             buf.append(texts)
             lines.append(i + 1)  # iter_rows starts at sheet row 1, leading empty rows included
+            lines_seen.append(i + 1)
             if len(buf) >= XLSX_BATCH:
                 flush()
     except InputError:
@@ -495,12 +507,72 @@ def open_xlsx(
         raise InputError(f"Excel 工作表为空 / {path.name}: sheet {sheet_name!r} is empty")
     if buf or not batches:
         flush()
+    src.cell_problems += _merged_cells(sheet, lines_seen) + _formulas_without_value(path, sheet_name)
     src.headers = header
     arrow = pa.Table.from_batches(batches)
     con.register(f"{tag}_arrow", arrow)
     con.execute(f"CREATE TEMP TABLE {src.relation} AS SELECT * FROM {tag}_arrow")
     con.unregister(f"{tag}_arrow")
     return src
+
+
+def _merged_cells(sheet, data_lines: list[int]) -> list[tuple[int, int, str | None, str]]:
+    """Cells of data rows inside a merged range, other than its top-left cell: they read
+    empty although the sheet shows the merged value there."""
+    rows = set(data_lines)
+    out = []
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and r + 1 in rows:
+                    out.append((r + 1, c, None, "merged_cell"))
+    return out
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*>(.*?)</c>', re.S)
+
+
+def _formulas_without_value(path: Path, sheet_name: str) -> list[tuple[int, int, str | None, str]]:
+    """Formula cells saved without a cached value (written by a program, never opened in
+    Excel): their value is unknown, not empty. Found in the sheet's XML; fast when, as in
+    almost every export, the sheet has no formula at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read(_sheet_part(z, sheet_name))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    if b"<f" not in xml:
+        return []
+    out = []
+    for m in _CELL.finditer(xml):
+        body = m.group(3)
+        value = re.search(rb"<v>(.+?)</v>", body, re.S)
+        if b"<f" in body and value is None and b"<is>" not in body:  # no <v>, or <v />
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + (ch - 64)
+            formula = re.search(rb"<f[^>]*>(.*?)</f>", body, re.S)
+            text = "=" + html_unescape(formula.group(1).decode("utf-8", "replace")) if formula else None
+            out.append((int(m.group(2)), col - 1, text, "formula_no_value"))
+    return out
+
+
+def _sheet_part(z, sheet_name: str) -> str:
+    """The zip member of a sheet, through workbook.xml and its relationships."""
+    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    for m in re.finditer(r"<sheet\b[^>]*>", wb):
+        tag = m.group(0)
+        name = re.search(r'name="([^"]*)"', tag)
+        rid = re.search(r'r:id="([^"]*)"', tag)
+        if name and rid and html_unescape(name.group(1)) == sheet_name:
+            target = re.search(rf'<Relationship\b[^>]*Id="{re.escape(rid.group(1))}"[^>]*>', rels)
+            if target:
+                t = re.search(r'Target="([^"]*)"', target.group(0)).group(1)
+                return t.lstrip("/") if t.startswith("/") else "xl/" + t
+    return "xl/worksheets/sheet1.xml"
 
 
 # ---------------------------------------------------------------- parquet / json
@@ -532,7 +604,7 @@ def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSou
     try:
         headers, parts = _typed_to_text(con, rel)
     except duckdb.Error as e:
-        raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {e}") from e
+        raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {_first_line(e)}") from e
     # file_row_number (= the row's ordinal) lets a load read a few rows again (refetch_sql)
     numbered = f"read_parquet({_lit(str(path))}, file_row_number=true)"
     return RawSource(path, "parquet", f"(SELECT {', '.join(parts)}, file_row_number FROM {numbered})", headers)
@@ -552,14 +624,31 @@ def refetch_sql(src: RawSource, rows: str) -> str | None:
     return None
 
 
-def open_json(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSource:
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def open_json(con: duckdb.DuckDBPyConnection, path: Path, tag: str,
+              table_columns: tuple[str, ...] = ()) -> RawSource:
     p = _lit(str(path))
+    with open(path, "rb") as f:
+        head = f.read(64).lstrip(codecs.BOM_UTF8).strip()
+    if head in (b"", b"[]") and path.stat().st_size < 64:
+        # an export of a table with no rows this time: zero records, not an error
+        headers = list(table_columns) or ["_"]
+        cols = ", ".join(f"NULL::VARCHAR AS r{i}" for i in range(len(headers)))
+        return RawSource(path, "json", f"(SELECT {cols} WHERE false)", headers)
     try:
         desc = con.execute(
             f"DESCRIBE SELECT * FROM read_json({p}, format='auto', records=true, sample_size=-1)"
         ).fetchall()
     except duckdb.Error as e:
-        raise InputError(f"无法读取 JSON 文件 / cannot read {path.name}: {e}") from e
+        raise InputError(
+            f"{path.name} 不是可读取的 JSON 记录文件（应为 [{{…}}, …] 或每行一条记录）/ "
+            f"{path.name} is not a JSON file of records ([{{…}}, …] or one object per line): "
+            f"{_first_line(e)}"
+        ) from e
     headers = [d[0] for d in desc]
     columns = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in headers) + "}"
     parts = [f"{_ident(h)} AS r{i}" for i, h in enumerate(headers)]
@@ -579,8 +668,10 @@ def open_source(
     total_lines: int | None,
     encoding: str | None = None,
     normalize: bool = False,
+    columns: tuple[str, ...] = (),
 ) -> RawSource:
     """The file as an all-text relation; total_lines (physical lines) may be filled in later.
+    `columns` (the contract's) head an empty JSON export (`[]`), which names none.
     `encoding` forces a CSV's codec; `normalize` rewrites its line ends (open_csv)."""
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "csv":
@@ -589,7 +680,7 @@ def open_source(
         return open_xlsx(con, path, tag, table_names)
     if fmt == "parquet":
         return open_parquet(con, path, tag)
-    return open_json(con, path, tag)
+    return open_json(con, path, tag, columns)
 
 
 def _ident(s: str) -> str:
