@@ -97,6 +97,9 @@ def test_parse_params():
     assert parse_params(("unit=U1", "day=2026-07-01")) == {"unit": "U1", "day": "2026-07-01"}
     assert parse_params(("a=b", "x")) == ["a=b", "x"]  # mixed: all positional
     assert parse_params(("=1+1",)) == ["=1+1"]
+    # issue 10: a positional value may contain "=" when the query has ? placeholders
+    assert parse_params(("a=b",), "SELECT * FROM cases WHERE party_name = ?") == ["a=b"]
+    assert parse_params(("a=b",), "SELECT * FROM cases WHERE unit_id = $a") == {"a": "b"}
 
 
 def test_export_masks_pii_unless_unmasked(db, tmp_path):

@@ -219,7 +219,7 @@ def sql_cmd(query, db, params, fmt, out, unmasked, overwrite):
     """
     from . import api
 
-    values = parse_params(params)
+    values = parse_params(params, query)
     if out:
         file_fmt = None if fmt in (None, "table") else fmt
         path, n, masked = api.sql_export(db, query, out, values, file_fmt, unmasked, overwrite)
@@ -346,12 +346,15 @@ def parse_encodings(values: tuple[str, ...]) -> str | dict[str, str] | None:
     return {name: codec for name, _, codec in pairs}
 
 
-def parse_params(values: tuple[str, ...] | list[str]) -> list | dict | None:
-    """`--param` values: all `name=value` → a dict for `$name`; otherwise a list for `?`."""
+def parse_params(values: tuple[str, ...] | list[str], query: str | None = None
+                 ) -> list | dict | None:
+    """`--param` values: `name=value` pairs for a query with `$name` placeholders, else a list
+    for `?` — so a positional value may contain `=` (`--param a=b` for `WHERE x = ?`)."""
     if not values:
         return None
     named = [v.partition("=") for v in values]
-    if all(sep and name.isidentifier() for name, sep, _ in named):
+    all_named = all(sep and name.isidentifier() for name, sep, _ in named)
+    if all_named and (query is None or ("$" in query and "?" not in query)):
         return {name: value for name, _, value in named}
     return list(values)
 

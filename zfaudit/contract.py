@@ -31,6 +31,7 @@ class Reason(StrEnum):
     UNKNOWN_CODE = "unknown_code"
     MISSING_KEY = "missing_key"
     DUPLICATE_KEY = "duplicate_key"
+    BAD_KEY = "bad_key"  # a key holding a NUL byte (a broken export)
     UNREADABLE_ROW = "unreadable_row"
     LOSSY_NUMBER = "lossy_number"  # an Excel number of more than 15 significant digits
     MERGED_CELL = "merged_cell"  # an Excel cell inside a merged range (it reads empty)

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     column_name VARCHAR,       -- NULL when the reason concerns the whole row
     raw_value   VARCHAR,
     raw_row     VARCHAR,       -- the whole raw row as JSON: nothing is lost
-    reason      VARCHAR        -- bad_timestamp | bad_date | bad_bool | bad_integer | unknown_code | missing_key | duplicate_key | unreadable_row | lossy_number | merged_cell | formula_no_value
+    reason      VARCHAR        -- bad_timestamp | bad_date | bad_bool | bad_integer | unknown_code | missing_key | duplicate_key | bad_key | unreadable_row | lossy_number | merged_cell | formula_no_value
 );
 
 CREATE TABLE IF NOT EXISTS calendar (

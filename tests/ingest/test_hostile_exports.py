@@ -209,3 +209,42 @@ def test_excel_cells_that_cannot_be_trusted_are_quarantined(make_export, tmp_pat
         (5, "unit_id", None, "merged_cell"),
         (6, "category", '=IF(A6="K5","penalty","")', "formula_no_value"),
     ]
+
+
+def test_minor_hostile_shapes(make_export, tmp_path, q):
+    """issue 10, minor items: a NUL byte in a key is quarantined (bad_key), not stored; a
+    10,000-column file's warning names ten columns and a count; full-width keys stay keys of
+    their own (docs/decisions.md "Keys as exported")."""
+    db = tmp_path / "t.duckdb"
+    wide = "unit_id,unit_name," + ",".join(f"x{i}" for i in range(10_000)) + "\nU9,九中队" + "," * 10_000 + "\n"
+    report = load(make_export({
+        "units.csv": wide,
+        "cases.csv": "case_id,unit_id\nK001,U1\nＫ００１,U1\nK0\x0002,U1\n",
+    }), db)
+    assert q(db, "SELECT case_id FROM cases ORDER BY 1") == [("K001",), ("Ｋ００１",)]
+    assert q(db, QUARANTINE, ["cases"]) == [(4, "case_id", "K0\\002", "bad_key")]  # NUL shown as \\0
+    warning = next(w for w in report.warnings if "unknown columns ignored" in w)
+    assert "x0, x1" in warning and "x9 …" in warning and "9,990 more" in warning
+    assert len(warning) < 300
+
+
+def test_a_killed_first_load_leaves_no_database(make_export, tmp_path):
+    """issue 10, minor: a first load killed half-way left a file of staging tables only."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = "\n".join(f"S{i:07d},C1,inquiry,2026-07-01 10:00:00" for i in range(400_000))
+    export = make_export({"steps.csv": "step_id,case_id,stage,started_at\n" + rows + "\n"})
+    db = tmp_path / "bureau.duckdb"
+    proc = subprocess.Popen([sys.executable, "-c",
+                             "import sys; from zfaudit.ingest.loader import load; "
+                             "load(sys.argv[1], sys.argv[2], progress=False)", str(export), str(db)])
+    scratch = tmp_path / ".bureau.duckdb.loading"
+    deadline = time.monotonic() + 60
+    while not scratch.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert not db.exists()  # whatever the kill left is under the scratch name only

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..contract import Column, Reason, Table, contract, normalize_name
-from ..db import connect
+from ..db import check_db_path, connect
 from ..errors import CalendarError, InputError
 from ..workdays import ensure_years
 from . import typing_sql as T
@@ -99,20 +99,23 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
     (default: UTF-8, UTF-16 with BOM or GB18030, detected; anything else is refused).
     A file whose content a later load superseded is refused unless `force` (a rollback)."""
     export_dir, db = Path(export_dir), Path(db)
+    check_db_path(db)
     plan, warnings = plan_files(export_dir)
-    existed = db.exists()
-    committed = False
+    # A first load builds the file under a scratch name and gives it the database's name only
+    # once it is complete: a load killed half-way leaves no "database" of scratch tables.
+    target = db if db.exists() else db.with_name(f".{db.name}.loading")
     try:
-        with connect(db) as con:
+        with connect(target) as con:
             report = _load(con, plan, db, progress, encoding, force)
-            committed = True
             report.warnings[:0] = warnings
             report.warnings += _ensure_calendar(con)
     except BaseException:
-        if not existed and not committed:  # a failed first load leaves no database behind
-            for p in (db, db.with_name(db.name + ".wal")):
+        if target != db:  # a failed first load leaves no database behind
+            for p in (target, target.with_name(target.name + ".wal")):
                 p.unlink(missing_ok=True)
         raise
+    if target != db:
+        target.replace(db)
     return report
 
 
@@ -410,7 +413,8 @@ def _suspect(table: Table, cols: dict[str, list[int]], cell) -> str:
     typed = [c for c in cols if table.column(c).type != "text"]
     tests = [f"({c} IS NULL AND ({' OR '.join(f'{cell(i)} IS NOT NULL' for i in cols[c])}))"
              for c in typed]
-    return "(" + " OR ".join(tests + [f"{k} IS NULL" for k in table.key]) + ")"
+    keys = [f"{k} IS NULL OR contains({k}, chr(0))" for k in table.key]
+    return "(" + " OR ".join(tests + keys) + ")"
 
 
 def _insert_typed(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
@@ -464,6 +468,11 @@ def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
     parts += [
         f"SELECT rid, {T.lit(k)} AS column_name, NULL AS raw_value, {T.lit(Reason.MISSING_KEY)} AS reason "
         f"FROM {cand} WHERE k_{k} IS NULL"
+        for k in table.key
+    ]
+    parts += [  # a NUL byte: a broken export, never an id anyone typed (docs/decisions.md)
+        f"SELECT rid, {T.lit(k)} AS column_name, replace(k_{k}, chr(0), '\\0') AS raw_value, "
+        f"{T.lit(Reason.BAD_KEY)} AS reason FROM {cand} WHERE contains(k_{k}, chr(0))"
         for k in table.key
     ]
     dups = _repeated_keys(con, table, stage, base, tag)
@@ -645,9 +654,9 @@ def _map_headers(table: Table, src: RawSource, warnings: list[str]) -> dict[str,
         else:
             cols.setdefault(name, []).append(i)
     if unknown:
-        warnings.append(
-            f"{src.path.name}: 未识别的列已忽略 / unknown columns ignored: {', '.join(unknown)}"
-        )
+        shown = ", ".join(unknown[:10]) + (f" …（另 {len(unknown) - 10:,} 列 / {len(unknown) - 10:,} more)"
+                                           if len(unknown) > 10 else "")
+        warnings.append(f"{src.path.name}: 未识别的列已忽略 / unknown columns ignored: {shown}")
     for c, idx in cols.items():
         if len(idx) > 1:
             warnings.append(
