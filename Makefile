@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= build/demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-nightly lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check zfaudit tests benchmarks notebooks
 	$(BIN)/pytest -q
+
+# the loader's property test with many more generated exports (about 10 minutes)
+test-nightly: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=nightly $(BIN)/pytest -q tests/ingest/test_load_properties.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check zfaudit tests benchmarks notebooks

@@ -144,8 +144,11 @@ RULES = {
         AND (c.disputed OR c.obstructed OR c.mass_incident) AND m.long_term IS NOT TRUE""",
     "ZF12": """SELECT access_id, NULL FROM media_access WHERE approved_by IS NULL OR approved_at IS NULL
         OR approved_at > accessed_at""",
-    "ZF13": """SELECT media_id, NULL FROM media m LEFT JOIN files f USING (media_id) WHERE m.path IS NOT NULL
-        AND (m.sha256 IS NULL OR f.present IS NOT TRUE OR f.sha <> m.sha256)""",
+    # every media item (RULES.md ZF13): no hash is a violation in any case; with a store, a file
+    # missing or differing (the sample records SHA-256 only)
+    "ZF13": """SELECT media_id, NULL FROM media m LEFT JOIN files f USING (media_id) WHERE m.sha256 IS NULL
+        OR ((SELECT count(*) FROM files) > 0 AND m.path IS NOT NULL
+            AND (f.present IS NOT TRUE OR f.sha <> m.sha256))""",
     "ZF14": """SELECT case_id, NULL FROM cases WHERE emergency_start AND (approved_at > opened_at + INTERVAL 24 HOUR
         OR (approved_at IS NULL AND opened_at + INTERVAL 24 HOUR < TIMESTAMP '{as_of}'))""",
     "ZF15": "SELECT media_id, NULL FROM media WHERE case_id IS NULL AND patrol IS NOT TRUE",

@@ -71,12 +71,12 @@ def test_hash_store_rows(store_db):
         in_q3 = hash_store(con, store, progress=False,
                            recorded_in=(dt.datetime(2026, 7, 1), dt.datetime(2026, 10, 1)))
     assert rows == [
-        ("M1", True, sha_good),
-        ("M2", True, hashlib.sha256(b"edited footage").hexdigest()),
-        ("M3", False, None),
-        ("M4", True, hashlib.sha256(b"no hash recorded").hexdigest()),
-        ("M5", False, None),  # a path leaving the store is never read
-        ("M6", True, hashlib.sha256(b"october").hexdigest()),
+        ("M1", True, sha_good, None),
+        ("M2", True, hashlib.sha256(b"edited footage").hexdigest(), None),
+        ("M3", False, None, "missing"),
+        ("M4", True, hashlib.sha256(b"no hash recorded").hexdigest(), None),
+        ("M5", False, None, "outside_store"),  # a path leaving the store is never read
+        ("M6", True, hashlib.sha256(b"october").hexdigest(), None),
     ]
     assert [r[0] for r in in_q3] == ["M1", "M2", "M3", "M4", "M5"]
 
@@ -99,14 +99,15 @@ def test_zf13_with_and_without_store(store_db, tmp_path):
     profile = rules_profile(tmp_path, ["ZF13"])
     with_store = run_audit(db, profile, "2026Q3", as_of=AS_OF, media_store=store, progress=False)
     outcomes, recorded = _zf13(db, with_store)
+    # RULES.md ZF13 covers every media item: M7 (no path, no hash) is one, a violation
     assert outcomes == {"M1": "pass", "M2": "violation", "M3": "violation",
-                        "M4": "violation", "M5": "violation"}
+                        "M4": "violation", "M5": "violation", "M7": "violation"}
     assert recorded == str(Path(store).resolve())
     without = run_audit(db, profile, "2026Q3", as_of=AS_OF, progress=False)
     outcomes, recorded = _zf13(db, without)
     # no store: nothing passes; a missing hash is a violation in any case (RULES.md ZF13)
     assert outcomes == {"M1": "not_checked", "M2": "not_checked", "M3": "not_checked",
-                        "M4": "violation", "M5": "not_checked"}
+                        "M4": "violation", "M5": "not_checked", "M7": "violation"}
     assert recorded is None
 
 
@@ -130,3 +131,42 @@ def test_zf13_on_sample_store_finds_exactly_the_injected_problems(tmp_path):
             "SELECT media_id FROM findings WHERE run_id = ? AND rule_id = 'ZF13' "
             "AND outcome = 'violation'", [run_id]).fetchall()}
     assert expected and found == expected
+
+
+def test_links_out_of_the_store_and_special_files_are_never_opened(tmp_path, monkeypatch):
+    """issue 10 item 11: a symlink to /etc/passwd, with the right hash recorded, passed."""
+    import builtins
+
+    store = tmp_path / "store"
+    store.mkdir()
+    secret = tmp_path / "passwd"
+    secret.write_bytes(b"root:x:0:0\n")
+    (store / "leak.mp4").symlink_to(secret)
+    (store / "inside").write_bytes(b"fine")
+    (store / "link_inside.mp4").symlink_to(store / "inside")  # a link within the store is fine
+    (store / "dir.mp4").mkdir()
+    os.mkfifo(store / "pipe.mp4")  # opening a FIFO would block the audit
+    db = make_bureau(tmp_path / "media.duckdb")
+    with connect(db) as con:
+        _media(con, "M_LEAK", "leak.mp4", hashlib.sha256(b"root:x:0:0\n").hexdigest())
+        _media(con, "M_IN", "link_inside.mp4", hashlib.sha256(b"fine").hexdigest())
+        _media(con, "M_DIR", "dir.mp4", hashlib.sha256(b"").hexdigest())
+        _media(con, "M_PIPE", "pipe.mp4", hashlib.sha256(b"").hexdigest())
+        _media(con, "M_MD5", "inside", hashlib.md5(b"fine").hexdigest())
+    opened = []
+    real_open = builtins.open
+
+    def spy(file, *a, **kw):
+        opened.append(os.path.realpath(file))
+        return real_open(file, *a, **kw)
+
+    monkeypatch.setattr(builtins, "open", spy)
+    with connect(db) as con:
+        rows = {r[0]: r[1:] for r in hash_store(con, store, progress=False)}
+    monkeypatch.undo()
+    assert rows["M_LEAK"] == (False, None, "outside_store")
+    assert rows["M_IN"] == (True, hashlib.sha256(b"fine").hexdigest(), None)
+    assert rows["M_DIR"] == (False, None, "not_regular")
+    assert rows["M_PIPE"] == (False, None, "not_regular")
+    assert rows["M_MD5"] == (True, hashlib.md5(b"fine").hexdigest(), None)  # MD5 by its length
+    assert str(secret) not in opened and os.path.realpath(store / "pipe.mp4") not in opened

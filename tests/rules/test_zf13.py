@@ -29,7 +29,7 @@ def base(bureau):
     media(bureau, "M_MISSING")
     media(bureau, "M_NO_HASH", sha256=None)
     media(bureau, "M_NOT_LISTED")
-    media(bureau, "M_NO_PATH", path="")  # no path: not an item
+    media(bureau, "M_NO_PATH", path="")  # no path: an item (RULES.md), never checked
     media(bureau, "M_OLD", recorded_end="2026-06-30 23:59:59")
     return bureau
 
@@ -55,7 +55,9 @@ def test_with_media_store(base):
         assert dict(items["outcome"]) == {
             "M_OK": "pass", "M_UPPER": "pass", "M_ALTERED": "violation",
             "M_MISSING": "violation", "M_NO_HASH": "violation", "M_NOT_LISTED": "not_checked",
+            "M_NO_PATH": "not_checked",
         }, profile
+        assert items.loc["M_NO_PATH", "detail"] == "未记录存储路径，无法核验原始文件"
         assert items.loc["M_ALTERED", "detail"] == "原始文件哈希值与上传时记录不一致，文件可能被修改"
         assert items.loc["M_MISSING", "detail"] == "存储路径 2026/08/M_MISSING.mp4 下原始文件缺失"
         assert items.loc["M_NO_HASH", "detail"] == "上传时未记录文件哈希值（sha256 为空）"
@@ -70,6 +72,7 @@ def test_without_media_store_nothing_passes(base):
         assert dict(items["outcome"]) == {
             "M_OK": "not_checked", "M_UPPER": "not_checked", "M_ALTERED": "not_checked",
             "M_MISSING": "not_checked", "M_NO_HASH": "violation", "M_NOT_LISTED": "not_checked",
+            "M_NO_PATH": "not_checked",
         }, profile
         assert items.loc["M_OK", "detail"] == "未挂载音像存储，未核验原始文件"
 
@@ -90,3 +93,41 @@ def test_dangling_reference_never_passes(base):
         got = base.outcomes("zf13", profile, key="media_id", media_files=store)
         assert got["M_GHOST"] == "not_checked"
         assert got["M_GHOST_ALTERED"] == "violation"
+
+
+@pytest.mark.parametrize("name, size", [("md5", 32), ("sha1", 40), ("sha256", 64), ("sha512", 128)])
+def test_digests_are_told_apart_by_length(bureau, name, size):
+    """issue 10 item 11: body cameras record MD5, SHA-1, SHA-256 or SHA-512 (RULES.md)."""
+    good = hashlib.new(name, b"original footage").hexdigest()
+    assert len(good) == size
+    bureau.add("cases", case_id="C1", unit_id="U1")
+    bureau.camera()
+    media(bureau, "M_OK", sha256=good)
+    media(bureau, "M_ALTERED", sha256=good)
+    store = [("M_OK", True, good), ("M_ALTERED", True, hashlib.new(name, b"edited").hexdigest())]
+    got = bureau.outcomes("zf13", "zhuzhou_cgzf", key="media_id", media_files=store)
+    assert got == {"M_OK": "pass", "M_ALTERED": "violation"}
+
+
+@pytest.mark.parametrize("recorded", ["abc", "g" * 64, GOOD[:63], GOOD + "0", "  "])
+def test_a_digest_that_is_no_digest_is_a_violation_with_or_without_store(bureau, recorded):
+    bureau.add("cases", case_id="C1", unit_id="U1")
+    bureau.camera()
+    media(bureau, "M1", sha256=recorded)
+    for files in (None, [("M1", True, GOOD)]):
+        items = bureau.run("zf13", "linzi_amr", media_files=files).set_index("media_id")
+        assert items.loc["M1", "outcome"] == "violation"
+
+
+def test_problems_found_in_the_store_are_violations_with_their_reason(bureau):
+    bureau.add("cases", case_id="C1", unit_id="U1")
+    bureau.camera()
+    for m in ("M_LINK", "M_FIFO", "M_LOCKED"):
+        media(bureau, m)
+    store = [("M_LINK", False, None, "outside_store"), ("M_FIFO", False, None, "not_regular"),
+             ("M_LOCKED", False, None, "unreadable")]
+    items = bureau.run("zf13", "linzi_amr", media_files=store).set_index("media_id")
+    assert set(items["outcome"]) == {"violation"}
+    assert "指向音像存储之外" in items.loc["M_LINK", "detail"]
+    assert "不是普通文件" in items.loc["M_FIFO", "detail"]
+    assert "无法读取" in items.loc["M_LOCKED", "detail"]

@@ -8,7 +8,8 @@ all five profiles (and a bureau's own).
     audit.stages       one row per stage the profile lists: req, photo, rec, full_rec, notice
     audit.field_stages the FIELD stage set of RULES.md
     audit.calendar_seq every calendar day with workday_seq = workdays on or before that day
-    audit.media_files  media_id, present, sha256_actual (only when a media store is given)
+    audit.media_files  media_id, present, sha256_actual (the digest, by the recorded one's
+                       algorithm), problem (only when a media store is given)
 
 Then the SQL the rules share (zfaudit/rules/shared/*.sql, one object a file, dbt-style staging
 models; docs/engine.md), installed before any rule runs:
@@ -62,7 +63,7 @@ def install_params(
     period_start: dt.datetime,
     period_end: dt.datetime,
     as_of: dt.datetime,
-    media_files: list[tuple[str, bool, str | None]] | None = None,
+    media_files: list[tuple] | None = None,
 ) -> None:
     """(Re)create the `audit` schema tables for one run. Uses the caller's transaction."""
     con.execute("CREATE SCHEMA IF NOT EXISTS audit")
@@ -91,10 +92,12 @@ def install_params(
     )
     con.execute(
         "CREATE OR REPLACE TABLE audit.media_files "
-        "(media_id VARCHAR, present BOOLEAN, sha256_actual VARCHAR)"
+        "(media_id VARCHAR, present BOOLEAN, sha256_actual VARCHAR, problem VARCHAR)"
     )
     if media_files:
-        con.executemany("INSERT INTO audit.media_files VALUES (?, ?, ?)", media_files)
+        # (media_id, present, digest[, problem]): the problem is optional for callers
+        rows = [tuple(r) + (None,) * (4 - len(r)) for r in media_files]
+        con.executemany("INSERT INTO audit.media_files VALUES (?, ?, ?, ?)", rows)
     install_shared(con)
 
 

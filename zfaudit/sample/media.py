@@ -222,7 +222,7 @@ def _inject_compliance(rng, c, ctx, s: _M, man) -> None:
     add(m, "ZF11", "异议/阻碍/群体性事件案件未长期保存 / not kept long-term")
     m = pick(rng, s.has_path, 0.005, taken)
     s.sha_null = m
-    add(m, "ZF13", "未记录文件哈希 / sha256 missing", requires="media_store")
+    add(m, "ZF13", "未记录文件哈希 / sha256 missing")  # a violation with or without the store
     m = pick(rng, s.has_path, 0.005, taken)
     s.store[m] = 1
     add(m, "ZF13", "原始文件缺失 / original file missing", requires="media_store")
@@ -273,8 +273,9 @@ def _media_table(rng, s: _M) -> dict:
     """The media table: hashes of the stored content, paths, sizes and every column."""
     n, kind, rs, re = s.n, s.kind, s.rs, s.re
     ids = s.media_id.to_pylist()
-    sha = [None if (not hp or sn) else hashlib.sha256(content(i)).hexdigest()
-           for i, hp, sn in zip(ids, s.has_path, s.sha_null, strict=True)]
+    # the hash is recorded at upload, a path or not (RULES.md ZF13: a missing one is a violation)
+    sha = [None if sn else hashlib.sha256(content(i)).hexdigest()
+           for i, sn in zip(ids, s.sha_null, strict=True)]
     day = fmt_date(rs)
     path = pc.if_else(pa.array(s.has_path), pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(day, 0, 7), "/", pa.array(s.dev_id, pa.string()), "/", s.media_id,
