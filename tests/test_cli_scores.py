@@ -54,11 +54,12 @@ def test_scores_latest_run_masked_and_never_formulas(db, tmp_path):
     assert res.exit_code == 0, res.output
     assert "R-new" in res.output and "2 个单位" in res.output and "3 名人员" in res.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["单位得分", "人员", "规则", "说明"]
+    assert wb.sheetnames == ["单位得分", "扣分明细", "人员", "规则", "说明"]
     units = _cells(out, "单位得分")
     assert units[EVIL].data_type == "s"  # the unit name is text, not a formula
-    # U2: ZF01 2/2 (weight 10), ZF02 1/2 (weight 8): 100 × (10 + 4) / 18
-    assert units["U2"].offset(column=2).value == round(100 * 14 / 18, 2)
+    # U2: ZF01 2/2 (weight 10), ZF02 1/2 (weight 8)
+    # RULES.md: ZF02 has 2 items, fewer than min_items 5, so its violation costs ew / 5
+    assert units["U2"].offset(column=2).value == round(100 * 10 / 18 + 100 * 8 / 18 * (1 - 1 / 5), 2)
     people = _cells(out, "人员")
     names = [people["O1"].offset(column=1).value, people["O2"].offset(column=1).value]
     assert "张三丰" not in people and "+李四" not in people and EVIL not in names

@@ -66,18 +66,20 @@ def test_explore_notebook_values_equal_sql(executed):
     assert got["case_steps"] == q(db, "SELECT count(*) FROM steps WHERE case_id = ?", [case_id])[0][0]
     assert got["case_findings"] == q(db, "SELECT count(*) FROM findings WHERE run_id = ? "
                                          "AND case_id = ?", [run_id, case_id])[0][0]
-    # scores: recomputed from rule_results with the profile's weights
+    # scores: recomputed from rule_results with the profile's weights and RULES.md's method
+    # (scored when p + v >= 1 and nc <= share × all; points = w × (1 − v / max(p + v, min_items)))
     from zfaudit.profiles import get_profile
 
-    w = get_profile(PROFILE).weights
-    rows = q(db, "SELECT unit_id, rule_id, sum(passed), sum(violations) FROM rule_results "
-                 "WHERE run_id = ? AND rule_id LIKE 'ZF%' AND unit_id IS NOT NULL GROUP BY ALL",
-             [run_id])  # items of no known unit are not ranked
+    prof = get_profile(PROFILE)
+    w, n_min, share = prof.weights, prof.get("min_items"), prof.get("max_not_checked_share")
+    rows = q(db, "SELECT unit_id, rule_id, sum(passed), sum(violations), sum(not_checked) "
+                 "FROM rule_results WHERE run_id = ? AND rule_id LIKE 'ZF%' AND unit_id IS NOT NULL "
+                 "GROUP BY ALL", [run_id])  # items of no known unit are not ranked
     acc: dict[str, list[float]] = {}
-    for unit, rule, p, v in rows:
-        if p + v and w.get(rule, 0) > 0:
+    for unit, rule, p, v, nc in rows:
+        if p + v >= 1 and nc <= share * (p + v + nc) and w.get(rule, 0) > 0:
             a = acc.setdefault(unit, [0.0, 0.0])
-            a[0] += w[rule] * p / (p + v)
+            a[0] += w[rule] * (1 - v / max(p + v, n_min))
             a[1] += w[rule]
     assert got["scores"] == pytest.approx({u: round(100 * s / t, 2) for u, (s, t) in acc.items()})
 

@@ -21,9 +21,11 @@ from zfaudit.scores import (
 WEIGHTS = {"ZF01": 50, "ZF03": 30, "ZF04": 20}
 
 
-def _run(con, run_id, weights, rows, started="2026-10-20 09:00"):
+def _run(con, run_id, weights, rows, started="2026-10-20 09:00", min_items=1, nc=None):
+    # min_items 1: points are effective_weight × rate, whatever the number of items (the
+    # min_items rule has its own tests below)
     prof = {"name": "test", "rules": list(weights), "weights": weights,
-            "clauses": {r: f"{r} 条款" for r in weights}}
+            "clauses": {r: f"{r} 条款" for r in weights}, "min_items": min_items}
     con.execute("INSERT INTO audit_runs (run_id, profile, period_start, period_end, as_of, "
                 "started_at, finished_at, profile_json) VALUES (?, 'test', '2026-07-01', "
                 "'2026-10-01', '2026-10-20', ?, ?, ?)",
@@ -125,18 +127,23 @@ def test_score_sheet_equals_sql_over_rule_results(audited_db, tmp_path):
     out = write_score_sheet(db, tmp_path / "s.xlsx", run)
     with connect(db, read_only=True) as con:
         # rows without a unit (e.g. patrol footage of an unknown device) score no unit
-        rr = con.execute("SELECT unit_id, rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v "
+        rr = con.execute("SELECT unit_id, rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v, "
+                         "sum(not_checked)::BIGINT nc "
                          "FROM rule_results WHERE run_id = ? AND rule_id LIKE 'ZF%' "
                          "AND unit_id IS NOT NULL GROUP BY ALL",
                          [run]).df()
         prof = json.loads(con.execute("SELECT profile_json FROM audit_runs WHERE run_id = ?",
                                       [run]).fetchone()[0])
+    # RULES.md "Evaluation and assessment", recomputed: scored when p + v >= 1 and
+    # nc <= share × (p + v + nc); points = ew × (1 − v / max(p + v, min_items))
     w = {k: float(v) for k, v in prof["weights"].items() if v is not None}
-    rr = rr[(rr.p + rr.v > 0) & (rr.rule_id.map(w).fillna(0) > 0)].copy()
+    n_min, share = prof.get("min_items", 5), prof.get("max_not_checked_share", 0.5)
+    scored = (rr.p + rr.v >= 1) & (rr.nc <= share * (rr.p + rr.v + rr.nc))
+    rr = rr[scored & (rr.rule_id.map(w).fillna(0) > 0)].copy()
     rr["w"] = rr.rule_id.map(w)
-    rr["wr"] = rr.w * rr.p / (rr.p + rr.v)
-    g = rr.groupby("unit_id")
-    want = (100 * g.wr.sum() / g.w.sum()).round(2)
+    rr["ew"] = 100 * rr.w / rr.groupby("unit_id").w.transform("sum")
+    rr["pts"] = rr.ew * (1 - rr.v / (rr.p + rr.v).clip(lower=n_min))
+    want = rr.groupby("unit_id").pts.sum().round(2)
     want_rank = want.rank(ascending=False, method="min").astype(int)
 
     units = _sheet(out.path, "单位得分")
@@ -202,3 +209,77 @@ def test_text_is_never_a_formula(hand_db, tmp_path):
     ws = openpyxl.load_workbook(out.path)["单位得分"]
     cell = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","点我")')
     assert cell.data_type == "s"
+
+
+# ---------------------------------------------------------------- RULES.md scoring rule (issue 11)
+
+
+def _one_unit(tmp_path, rows, weights, **profile):
+    """rows: (rule, passed, violations, not_checked) for unit U1; returns score_items, scores."""
+    db = tmp_path / "rule.duckdb"
+    prof = {"name": "t", "rules": list(weights), "weights": weights, **profile}
+    with connect(db) as con:
+        con.execute("INSERT INTO units VALUES ('U1', '一中队', NULL)")
+        con.execute("INSERT INTO audit_runs (run_id, profile, period_start, period_end, as_of, "
+                    "started_at, finished_at, profile_json) VALUES ('R', 't', '2026-07-01', "
+                    "'2026-10-01', '2026-10-20', '2026-10-20', '2026-10-20', ?)", [json.dumps(prof)])
+        con.executemany("INSERT INTO rule_results VALUES ('R', ?, 'U1', ?, ?, ?, 0, 0, ?)",
+                        [(r, p + v + nc, p, v, nc) for r, p, v, nc in rows])
+        items = score_items(con, "R").set_index("rule_id")
+        scores = unit_scores(con, "R")
+    return items, scores
+
+
+@pytest.mark.parametrize("p, v, lost", [
+    (0, 1, 50 / 5),        # 1 item, 1 violation: loses effective_weight / min_items
+    (0, 4, 50 * 4 / 5),    # 4 violations of 4
+    (4, 1, 50 * 1 / 5),    # exactly min_items items: effective_weight × rate
+    (90, 10, 50 * 10 / 100),  # 100 items: the rate
+])
+def test_points_follow_the_rules_formula(tmp_path, p, v, lost):
+    items, scores = _one_unit(tmp_path, [("ZF01", p, v, 0), ("ZF03", 5, 0, 0)],
+                              {"ZF01": 50, "ZF03": 50})
+    assert items.loc["ZF01", "effective_weight"] == pytest.approx(50)
+    assert items.loc["ZF01", "points_lost"] == pytest.approx(lost)
+    assert items.loc["ZF01", "points"] == pytest.approx(50 - lost)
+    assert scores.score[0] == pytest.approx(round(100 - lost, 2))
+    assert scores.points_lost[0] == pytest.approx(round(lost, 2))
+
+
+def test_a_rule_mostly_not_checked_is_not_scored_and_its_weight_is_spread(tmp_path):
+    # ZF13 without a media store: 1 violation, 9 not_checked → 9 > 0.5 × 10: not scored
+    items, scores = _one_unit(tmp_path, [("ZF01", 10, 0, 0), ("ZF13", 0, 1, 9), ("ZF03", 0, 0, 0)],
+                              {"ZF01": 60, "ZF13": 40, "ZF03": 10})
+    assert items.loc["ZF13", "scored"] == False  # noqa: E712 (numpy bool)
+    assert items.loc["ZF13", "not_scored_reason"] == "mostly_not_checked"
+    assert items.loc["ZF03", "not_scored_reason"] == "no_items"
+    assert items.loc["ZF13", "effective_weight"] == 0 and items.loc["ZF13", "points_lost"] == 0
+    assert items.loc["ZF01", "effective_weight"] == pytest.approx(100)  # the weight is spread
+    assert scores.score[0] == 100.0 and scores.rules_scored[0] == 1
+    # exactly half not_checked is still scored
+    items, _ = _one_unit(tmp_path / "half", [("ZF13", 0, 5, 5)], {"ZF13": 40})
+    assert bool(items.loc["ZF13", "scored"]) and items.loc["ZF13", "points_lost"] == 100
+
+
+def test_a_unit_with_no_scored_rule_has_no_score(tmp_path):
+    items, scores = _one_unit(tmp_path, [("ZF13", 0, 1, 9)], {"ZF13": 40})
+    assert scores.empty and items.loc["ZF13", "not_scored_reason"] == "mostly_not_checked"
+
+
+def test_a_bureau_profile_overrides_min_items(tmp_path):
+    items, _ = _one_unit(tmp_path, [("ZF01", 0, 1, 0)], {"ZF01": 50}, min_items=10)
+    assert items.loc["ZF01", "points_lost"] == pytest.approx(100 / 10)
+    items, _ = _one_unit(tmp_path / "b", [("ZF01", 1, 1, 0)], {"ZF01": 50},
+                         min_items=2, max_not_checked_share=0.0)
+    assert items.loc["ZF01", "points_lost"] == pytest.approx(50)
+
+
+def test_the_score_sheet_shows_deductions_and_units_without_a_score(hand_db, tmp_path):
+    out = write_score_sheet(hand_db, tmp_path / "s.xlsx", "R1")
+    units = _sheet(out.path, "单位得分").set_index("单位编码")
+    assert units.loc["U4", "说明"] == "无计分规则，本期不评分" and pd.isna(units.loc["U4", "得分"])
+    assert units.loc["U1", "得分"] == 75.0 and units.loc["U1", "扣分"] == 25.0
+    ded = _sheet(out.path, "扣分明细").set_index(["单位编码", "规则"])
+    assert ded.loc[("U1", "ZF01"), "扣分"] == pytest.approx(25.0)  # 100 × 1/4 (min_items 1)
+    assert ded.loc[("U1", "ZF03"), "说明"] == "无合规或违规检查项，不计分"
+    assert ded.loc[("U2", "ZF03"), "违规"] == 2 and ded.loc[("U2", "ZF03"), "有效权重"] == 30

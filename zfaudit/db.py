@@ -96,6 +96,8 @@ def connect(
     check_db_path(db)
     if (read_only or must_exist) and not db.exists():
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
+    if not read_only and not must_exist:
+        db.parent.mkdir(parents=True, exist_ok=True)  # `--db reports/bureau.duckdb` may be new
     con = duckdb.connect(":memory:")
     try:
         attach(con, db, CATALOG, read_only)

@@ -34,7 +34,7 @@ LONG_TERM_TRIGGERS = ("risk_high", "disputed", "obstructed", "mass_incident", "e
 TOP_KEYS = (
     "name", "title", "seed", "description", "extends", "rules", "stages",
     "simple_decision_notice", "obstructed_field_full", "gap_tolerance_seconds",
-    "deadlines", "keeping", "access", "weights", "clauses",
+    "deadlines", "keeping", "access", "weights", "clauses", "min_items", "max_not_checked_share",
 )
 
 
@@ -218,6 +218,7 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
     _check_weights(origin, data.get("weights") or {}, data["rules"])
     _check_rule_ids(origin, data.get("clauses") or {}, "clauses")
     _check_keeping(origin, data.get("keeping") or {})
+    _check_scoring(origin, data)
     gap = data.get("gap_tolerance_seconds", 120)
     if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
         _fail(origin, "gap_tolerance_seconds 应为非负整数", "gap_tolerance_seconds must be an integer >= 0")
@@ -269,6 +270,17 @@ def _check_weights(origin: str, weights: Any, rules: list) -> None:
         if rule not in rules:
             _fail(origin, f"{rule} 有权重但不在 rules 中（不运行）",
                   f"weight given for {rule}, which is not in rules (not run); remove it or set it to null")
+
+
+def _check_scoring(origin: str, data: dict) -> None:
+    """评议考核 parameters (RULES.md "Evaluation and assessment")."""
+    n = data.get("min_items", 5)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        _fail(origin, "min_items 应为正整数", f"min_items must be an integer >= 1, got {n!r}")
+    share = data.get("max_not_checked_share", 0.5)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        _fail(origin, "max_not_checked_share 应为 0 到 1 之间的数",
+              f"max_not_checked_share must be a number from 0 to 1, got {share!r}")
 
 
 def _check_keeping(origin: str, keeping: dict) -> None:

@@ -29,10 +29,16 @@ from .profiles import RULE_IDS  # one rate column per rule in `scores`
 from .rules.catalogue import OUTCOME_ZH, rule_text, run_order, step_rules
 from .runs import Db, find_run, profile_rules, reading, recorded_profile
 
-SCORE_ITEMS_SQL = """
+# The profile's defaults of RULES.md "Evaluation and assessment", for runs recorded before the
+# profiles named them (their recorded profile_json lacks the keys).
+DEFAULT_MIN_ITEMS = 5
+DEFAULT_MAX_NOT_CHECKED_SHARE = 0.5
+
+SCORE_ITEMS_SQL = f"""
 WITH rr AS (
     SELECT run_id, unit_id, rule_id, sum(opportunities) AS opportunities,
-           sum(passed) AS passed, sum(violations) AS violations
+           sum(passed) AS passed, sum(violations) AS violations,
+           sum(not_checked) AS not_checked
     FROM rule_results
     WHERE rule_id NOT LIKE 'DQ%'   -- data quality is reported apart, never scored
     GROUP BY run_id, unit_id, rule_id
@@ -41,23 +47,42 @@ WITH rr AS (
            -- a rule the profile does not weight (or weights null) scores nothing
            coalesce(TRY_CAST(json_extract_string(ar.profile_json, '$.weights.' || rr.rule_id)
                              AS DOUBLE), 0) AS weight,
+           coalesce(TRY_CAST(json_extract_string(ar.profile_json, '$.min_items') AS DOUBLE),
+                    {DEFAULT_MIN_ITEMS}) AS min_items,
+           coalesce(TRY_CAST(json_extract_string(ar.profile_json, '$.max_not_checked_share')
+                             AS DOUBLE), {DEFAULT_MAX_NOT_CHECKED_SHARE}) AS max_not_checked_share,
            rr.passed + rr.violations > 0 AS scorable
     FROM rr JOIN audit_runs ar USING (run_id)
-), s AS (
-    SELECT *, sum(CASE WHEN scorable THEN weight ELSE 0 END)
-                  OVER (PARTITION BY run_id, unit_id) AS scorable_weight
+), r AS (
+    SELECT *,
+           -- RULES.md: scored when p + v >= 1 and nc <= share x (p + v + nc)
+           CASE WHEN passed + violations < 1 THEN 'no_items'
+                WHEN not_checked > max_not_checked_share * (passed + violations + not_checked)
+                THEN 'mostly_not_checked' END AS not_scored_reason
     FROM w
+), s AS (
+    SELECT *, not_scored_reason IS NULL AS scored,
+           sum(CASE WHEN not_scored_reason IS NULL THEN weight ELSE 0 END)
+               OVER (PARTITION BY run_id, unit_id) AS scored_weight
+    FROM r
+), e AS (
+    SELECT *, CASE WHEN scored AND scored_weight > 0 THEN 100 * weight / scored_weight ELSE 0 END
+                  AS effective_weight
+    FROM s
 )
 SELECT run_id, unit_id, rule_id,
        CAST(opportunities AS BIGINT) AS opportunities, CAST(passed AS BIGINT) AS passed,
-       CAST(violations AS BIGINT) AS violations, weight, scorable,
-       CASE WHEN scorable AND scorable_weight > 0 THEN 100 * weight / scorable_weight ELSE 0 END
-           AS effective_weight,
+       CAST(violations AS BIGINT) AS violations, CAST(not_checked AS BIGINT) AS not_checked,
+       weight, scorable, scored, not_scored_reason, min_items, effective_weight,
        CASE WHEN scorable THEN passed / (passed + violations) END AS rate,
-       CASE WHEN scorable AND scorable_weight > 0
-            THEN 100 * weight / scorable_weight * passed / (passed + violations) ELSE 0 END
-           AS points
-FROM s
+       -- below min_items items each violation costs effective_weight / min_items
+       CASE WHEN scored
+            THEN effective_weight * (1 - violations / greatest(passed + violations, min_items))
+            ELSE 0 END AS points,
+       CASE WHEN scored
+            THEN effective_weight * violations / greatest(passed + violations, min_items)
+            ELSE 0 END AS points_lost
+FROM e
 """
 
 _RATE_COLS = ",\n       ".join(
@@ -69,6 +94,7 @@ WITH u AS (
     SELECT run_id, unit_id,
            round(sum(points), 2) AS score,
            CAST(count(*) FILTER (WHERE effective_weight > 0) AS INTEGER) AS rules_scored,
+           round(sum(points_lost), 2) AS points_lost,
        {_RATE_COLS}
     FROM score_items
     WHERE unit_id IS NOT NULL   -- items of no known unit are listed in score_items, not ranked
@@ -78,7 +104,7 @@ WITH u AS (
 SELECT u.run_id, u.unit_id, un.unit_name, u.score,
        -- ranked on the 2-decimal score shown, so equal scores share a rank (1, 1, 3)
        CAST(rank() OVER (PARTITION BY u.run_id ORDER BY u.score DESC) AS INTEGER) AS rank,
-       u.rules_scored, {", ".join(f"u.rate_{r.lower()}" for r in RULE_IDS)}
+       u.rules_scored, u.points_lost, {", ".join(f"u.rate_{r.lower()}" for r in RULE_IDS)}
 FROM u LEFT JOIN units un USING (unit_id)
 """
 
@@ -187,14 +213,51 @@ class ScoreSheet:
     officers: int
 
 
+NOT_SCORED_ZH = {
+    "no_items": "无合规或违规检查项，不计分",
+    "mostly_not_checked": "未检查项过半（如未挂载音像存储时的 ZF13），不计分",
+}
+
+
 def unit_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
-    """单位得分: rank, unit, score, rules scored, then each rule's rate (0–1, blank = none)."""
+    """单位得分: rank, unit, score, points lost, rules scored, each rule's rate (0–1, blank =
+    none); then the units with no scored rule, without a score and saying so."""
     rules, _, _ = profile_rules(run)
     df = unit_scores(con, run["run_id"], rules)
     cols = {"rank": "名次", "unit_id": "单位编码", "unit_name": "单位名称", "score": "得分",
-            "rules_scored": "计分规则数"}
+            "points_lost": "扣分", "rules_scored": "计分规则数"}
     cols.update({f"rate_{r.lower()}": f"{r} {rule_text(r)[1]}" for r in rules})
-    return df[list(cols)].rename(columns=cols)
+    out = df[list(cols)].rename(columns=cols)
+    unscored = con.execute(
+        _with("""SELECT DISTINCT i.unit_id, un.unit_name FROM score_items i
+                 LEFT JOIN units un USING (unit_id)
+                 WHERE i.run_id = ? AND i.unit_id IS NOT NULL
+                   AND i.unit_id NOT IN (SELECT unit_id FROM scores WHERE run_id = ?)
+                 ORDER BY 1"""), [run["run_id"], run["run_id"]]).fetchall()
+    if unscored:
+        extra = pd.DataFrame([{"单位编码": u, "单位名称": n, "说明": "无计分规则，本期不评分"}
+                              for u, n in unscored])
+        out = pd.concat([out.assign(说明=""), extra], ignore_index=True)
+    return out
+
+
+def deduction_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
+    """扣分明细: per unit and rule of the profile: items, violations, rate, effective weight and
+    points lost — or why the rule is not scored for the unit (RULES.md)."""
+    rules, _, _ = profile_rules(run)
+    df = con.execute(_with(
+        """SELECT i.*, un.unit_name FROM score_items i LEFT JOIN units un USING (unit_id)
+           WHERE i.run_id = ? AND i.unit_id IS NOT NULL ORDER BY i.unit_id, i.rule_id"""),
+        [run["run_id"]]).df()
+    df = df[df.rule_id.isin(rules)]
+    return pd.DataFrame({
+        "单位编码": df.unit_id, "单位名称": df.unit_name, "规则": df.rule_id,
+        "名称": [rule_text(r)[0] for r in df.rule_id],
+        "检查项": df.opportunities, "合规": df.passed, "违规": df.violations,
+        "未检查": df.not_checked, "合规率": df.rate, "有效权重": df.effective_weight,
+        "扣分": df.points_lost,
+        "说明": [NOT_SCORED_ZH.get(r, "") if isinstance(r, str) else "" for r in df.not_scored_reason],
+    })
 
 
 def officer_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = False
@@ -238,6 +301,14 @@ def rule_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _min_items(run: dict) -> int:
+    return int(recorded_profile(run).get("min_items", DEFAULT_MIN_ITEMS))
+
+
+def _share(run: dict) -> float:
+    return float(recorded_profile(run).get("max_not_checked_share", DEFAULT_MAX_NOT_CHECKED_SHARE))
+
+
 def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
     """说明: what the sheet is and how it was computed (reproducible from the run)."""
     def fmt(v: object) -> str:
@@ -250,8 +321,12 @@ def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
         ("审计批次", run["run_id"]), ("执法主体配置", run["profile"]),
         ("审计期间", f"{fmt(run['period_start'])} 至 {fmt(run['period_end'])}（不含）"),
         ("期限判断时点", fmt(run["as_of"])),
-        ("计分方法", "每条有合规/违规检查项的规则得分 = 有效权重 × 合规率（合规 ÷（合规 + 违规））；"
-                 "无可计分检查项的规则权重按比例分配给其他规则，满分100分；DQ01/DQ02 数据质量检查不计分。"),
+        ("计分方法", "规则对某单位计分的条件：合规 + 违规 ≥ 1，且未检查项不超过全部检查项的 "
+                 f"{_share(run):.0%}；不计分的规则其权重按比例分配给计分规则，满分 100 分。"
+                 f"每条计分规则得分 = 有效权重 × (1 − 违规 ÷ max(合规 + 违规, {_min_items(run)}))："
+                 f"检查项不少于 {_min_items(run)} 项时即有效权重 × 合规率，少于时每项违规扣有效权重的 "
+                 f"1/{_min_items(run)}，避免一项检查决定整条规则。扣分 = 有效权重 − 得分，见「扣分明细」。"
+                 "提示、待到期、未检查项不加分也不扣分；DQ01/DQ02 数据质量检查不计分。"),
         ("名次", "按两位小数得分从高到低排名，同分同名次。"),
         ("人员归属", "环节类发现计入该环节全部在场执法人员；音像类发现计入持有设备的执法人员；"
                  "ZF02 计入相应执法人员；案件类与调阅类发现不计入个人。"),
@@ -272,6 +347,7 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
         r = find_run(con, run)
         sheets = {
             "单位得分": unit_sheet(con, r),
+            "扣分明细": deduction_sheet(con, r),
             "人员": officer_sheet(con, r, unmasked),
             "规则": rule_sheet(con, r),
             "说明": about_sheet(r, unmasked),

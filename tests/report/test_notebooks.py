@@ -65,18 +65,24 @@ def test_quarterly_rule_breakdown_equals_rule_results(audited_db, rendered):
 
 
 def test_quarterly_scores_follow_the_default_score_sheet(audited_db, rendered):
-    """Score = Σ weight × rate over rules with opportunities, normalised to 100 (RULES.md)."""
+    """RULES.md "Evaluation and assessment", recomputed from rule_results: a rule is scored for
+    a unit when p + v >= 1 and nc <= share × (p + v + nc); weights spread to 100 over the scored
+    rules; points = ew × (1 − v / max(p + v, min_items))."""
     db, run = audited_db
     got = html_table(rendered["quarterly"], "scores")
     prof = json.loads(sql(db, "SELECT profile_json FROM audit_runs WHERE run_id = ?", [run]).profile_json[0])
-    rr = sql(db, """SELECT unit_id, rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v
-                    FROM rule_results WHERE run_id = ? GROUP BY ALL""", [run])
+    rr = sql(db, """SELECT unit_id, rule_id, sum(passed)::BIGINT p, sum(violations)::BIGINT v,
+                           sum(not_checked)::BIGINT nc
+                    FROM rule_results WHERE run_id = ? AND rule_id LIKE 'ZF%' GROUP BY ALL""", [run])
+    n_min, share = prof["min_items"], prof["max_not_checked_share"]
     want = {}
     for unit, g in rr.groupby("unit_id"):
-        g = g[(g.p + g.v > 0) & g.rule_id.map(lambda r: prof["weights"].get(r, 0) > 0)]
+        g = g[(g.p + g.v >= 1) & (g.nc <= share * (g.p + g.v + g.nc))
+              & g.rule_id.map(lambda r: (prof["weights"].get(r) or 0) > 0)]
         if len(g):
-            w = g.rule_id.map(prof["weights"]).astype(float)
-            want[unit] = round(100 * float((w * g.p / (g.p + g.v)).sum() / w.sum()), 2)
+            ew = 100 * g.rule_id.map(prof["weights"]).astype(float)
+            ew = ew / g.rule_id.map(prof["weights"]).astype(float).sum()
+            want[unit] = round(float((ew * (1 - g.v / (g.p + g.v).clip(lower=n_min))).sum()), 2)
     assert dict(zip(got["单位编码"], got["得分"].astype(float), strict=True)) == pytest.approx(want)
     ranks = got["名次"].astype(int).tolist()
     assert ranks == sorted(ranks) and ranks[0] == 1
