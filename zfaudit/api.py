@@ -327,6 +327,9 @@ class Run:
         self.period_start: dt.datetime = pd.Timestamp(self._row["period_start"]).to_pydatetime()
         self.period_end: dt.datetime = pd.Timestamp(self._row["period_end"]).to_pydatetime()
         self.as_of: dt.datetime = pd.Timestamp(self._row["as_of"]).to_pydatetime()
+        from .runs import run_warnings
+
+        self.warnings: list[str] = run_warnings(self._row)  # what the audit could not check
 
     @property
     def period(self) -> str:

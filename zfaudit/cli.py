@@ -280,6 +280,8 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
 
     run = api.audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
     click.echo(summary_text(run))
+    for w in run.warnings:
+        click.echo(f"注意 / warning: {w}")
     if fail_on == "violation" and run.violation_count():
         raise click.exceptions.Exit(1)
 

@@ -95,6 +95,14 @@ def load_ids(run: dict) -> list[int]:
     return [int(i) for i in list(ids)]
 
 
+def run_warnings(run: dict) -> list[str]:
+    """What the audit said it could not check (audit_runs.warnings; none for older runs)."""
+    ws = run.get("warnings")
+    if ws is None or (isinstance(ws, float) and ws != ws):
+        return []
+    return [str(w) for w in list(ws)]
+
+
 def recorded_profile(run: dict) -> dict:
     """The resolved profile the run was audited with (audit_runs.profile_json)."""
     try:

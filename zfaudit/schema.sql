@@ -47,8 +47,10 @@ CREATE TABLE IF NOT EXISTS audit_runs (
     gx_version      VARCHAR,
     load_ids        INTEGER[],
     profile_json    VARCHAR,    -- the resolved profile, so the run can be reproduced
-    media_store     VARCHAR
+    media_store     VARCHAR,
+    warnings        VARCHAR[]   -- what the audit could not check, said at audit time (issue 11)
 );
+ALTER TABLE audit_runs ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS findings (
     run_id      VARCHAR,

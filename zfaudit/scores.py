@@ -27,7 +27,7 @@ from .export import writable, write_sheets
 from .masking import mask_name
 from .profiles import RULE_IDS  # one rate column per rule in `scores`
 from .rules.catalogue import OUTCOME_ZH, rule_text, run_order, step_rules
-from .runs import Db, find_run, profile_rules, reading, recorded_profile
+from .runs import Db, find_run, load_ids, profile_rules, reading, recorded_profile, run_warnings
 
 # The profile's defaults of RULES.md "Evaluation and assessment", for runs recorded before the
 # profiles named them (their recorded profile_json lacks the keys).
@@ -317,10 +317,18 @@ def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
         return v.strftime("%Y-%m-%d" if v == v.replace(hour=0, minute=0, second=0, microsecond=0)
                           else "%Y-%m-%d %H:%M:%S")
 
+    prof = recorded_profile(run)
+    last_day = (pd.Timestamp(run["period_end"]) - pd.Timedelta(seconds=1)).strftime("%Y-%m-%d")
+    store = run.get("media_store")
     items = [
-        ("审计批次", run["run_id"]), ("执法主体配置", run["profile"]),
-        ("审计期间", f"{fmt(run['period_start'])} 至 {fmt(run['period_end'])}（不含）"),
+        ("审计批次", run["run_id"]),
+        ("执法主体", f"{prof.get('title') or run['profile']}（配置 {run['profile']}）"),
+        ("审计期间", f"{fmt(run['period_start'])} 至 {last_day}"),
         ("期限判断时点", fmt(run["as_of"])),
+        ("音像存储", f"已核验原始文件（{store}）" if isinstance(store, str) and store
+         else "未挂载，ZF13 原始记录完整性未核验"),
+        ("所含导入批次", "、".join(str(i) for i in load_ids(run)) or "（无）"),
+        ("审计提示", "；".join(run_warnings(run)) or "无"),
         ("计分方法", "规则对某单位计分的条件：合规 + 违规 ≥ 1，且未检查项不超过全部检查项的 "
                  f"{_share(run):.0%}；不计分的规则其权重按比例分配给计分规则，满分 100 分。"
                  f"每条计分规则得分 = 有效权重 × (1 − 违规 ÷ max(合规 + 违规, {_min_items(run)}))："

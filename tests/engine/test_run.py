@@ -152,3 +152,35 @@ def test_audit_makes_no_network_connection(bureau, tmp_path, monkeypatch):
     run_audit(bureau, zf01_profile(tmp_path), "2026Q3", as_of=AS_OF, docs=tmp_path / "docs",
               progress=False)
     assert attempts == []
+
+
+def test_an_audit_without_media_store_warns_and_records_it(bureau, tmp_path):
+    """issue 11: an audit without --media-store scored ZF13 on the few NULL-hash items while
+    the rest were not_checked — and said nothing."""
+    from click.testing import CliRunner
+    from small_bureau import rules_profile
+
+    from zfaudit.cli import cli
+
+    with connect(bureau) as con:
+        con.execute("INSERT INTO devices (device_id, kind, unit_id) VALUES ('D1', 'bodycam', 'U1')")
+        for i in range(6):  # U1: 1 item without a hash (violation), 5 that need the store
+            con.execute("INSERT INTO media (media_id, device_id, officer_id, case_id, kind, "
+                        "recorded_end, sha256, path) VALUES (?, 'D1', 'O1', 'K1', 'video', "
+                        "'2026-07-05 10:00:00', ?, ?)",
+                        [f"M{i}", None if i == 0 else "a" * 64, f"{i}.mp4"])
+    profile = rules_profile(tmp_path, ["ZF01", "ZF13"])
+    r = CliRunner().invoke(cli, ["audit", "--db", str(bureau), "--profile", str(profile),
+                                 "--period", "2026Q3", "--as-of", AS_OF, "--no-progress"])
+    assert r.exit_code == 0, r.output
+    warned = [line for line in r.output.splitlines() if line.startswith("注意 / warning:")]
+    assert len(warned) == 1 and "ZF13" in warned[0] and "--media-store" in warned[0]
+    run = zfaudit.run(bureau)
+    assert run.warnings == [warned[0].removeprefix("注意 / warning: ")]
+    items = run.score_items().set_index(["unit_id", "rule_id"])
+    assert items.loc[("U1", "ZF13"), "not_scored_reason"] == "mostly_not_checked"
+    assert items.loc[("U1", "ZF13"), "points_lost"] == 0  # the one violation is still a finding
+    assert len(run.findings(rule="ZF13")) == 1
+    with_store = run_audit(bureau, profile, "2026Q3", as_of=AS_OF, media_store=tmp_path,
+                           progress=False)
+    assert zfaudit.run(bureau, with_store).warnings == []

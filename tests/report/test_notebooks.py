@@ -204,3 +204,21 @@ def test_reports_carry_no_warnings_or_errors(rendered):
         bad = [o for c in nb["cells"] for o in c.get("outputs", [])
                if o.get("name") == "stderr" or o.get("output_type") == "error"]
         assert bad == [], kind
+
+
+def test_quarterly_shows_each_units_deductions_and_the_runs_warnings(audited_db, rendered):
+    """issue 11: 扣分明细 per unit and rule, equal to score_items; the audit's warnings and the
+    run's settings (entity title, media store, loads) stated at the top."""
+    db, run = audited_db
+    got = html_table(rendered["quarterly"], "deductions")
+    want = sql(db, """WITH i AS (SELECT * FROM score_items WHERE run_id = ? AND unit_id IS NOT NULL
+                                 AND (points_lost > 0 OR NOT scored))
+                      SELECT rule_id, violations, round(points_lost, 2) AS lost FROM i
+                      ORDER BY unit_id, points_lost DESC, rule_id""", [run])
+    assert list(got["规则"]) == list(want.rule_id)
+    assert [float(x) for x in got["扣分"]] == pytest.approx(list(want.lost), abs=0.005)
+    html = rendered["quarterly"].read_text("utf-8")
+    warnings = sql(db, "SELECT warnings FROM audit_runs WHERE run_id = ?", [run]).warnings[0]
+    for w in list(warnings if warnings is not None else []):
+        assert w.split(" / ")[0] in html
+    assert "株洲市城市管理和综合执法局" in html and "音像存储" in html

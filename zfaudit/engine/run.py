@@ -133,7 +133,9 @@ def _record(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[RuleVerd
     try:
         write_results(con, run_id, verdicts, prof.clauses)
         con.execute(
-            "INSERT INTO audit_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_runs (run_id, profile, period_start, period_end, as_of, "
+            "started_at, finished_at, zfaudit_version, gx_version, load_ids, profile_json, "
+            "media_store) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id, prof.name, per.start, per.end, as_of, started,
                 dt.datetime.now().replace(microsecond=0), zf_version, gx_version,
@@ -142,10 +144,34 @@ def _record(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[RuleVerd
             ],
         )
         create_score_views(con)  # the `scores` views SQL users query (docs/schema.md)
+        con.execute("UPDATE audit_runs SET warnings = ? WHERE run_id = ?",
+                    [run_warnings(con, run_id, prof, media_store is not None), run_id])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str, prof: Profile,
+                 media_store_checked: bool) -> list[str]:
+    """What the run could not check, in words a leader reads (recorded in audit_runs.warnings,
+    printed by `zfaudit audit`, shown by the report and the score sheet)."""
+    out = []
+    if "ZF13" in prof.rules and not media_store_checked:
+        out.append("未提供 --media-store：ZF13 原始记录完整性未核验（未检查），不计入评分 / no "
+                   "--media-store: ZF13 (originals intact) was not checked and is not scored; "
+                   "audit again with --media-store DIR")
+    rows = con.execute(
+        """SELECT rule_id, count(*) AS n, string_agg(unit_id, ', ' ORDER BY unit_id) AS units
+           FROM score_items WHERE run_id = ? AND not_scored_reason = 'mostly_not_checked'
+             AND unit_id IS NOT NULL
+           GROUP BY rule_id ORDER BY rule_id""", [run_id]).fetchall()
+    for rule, n, units in rows:
+        if rule == "ZF13" and not media_store_checked:
+            continue  # said above
+        out.append(f"{rule} 在 {n} 个单位的未检查项过半（{units}），对这些单位不计分 / {rule} is "
+                   f"mostly not_checked for {n} unit(s) ({units}): not scored for them")
+    return out
 
 
 def _versions() -> tuple[str, str]:

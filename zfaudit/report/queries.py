@@ -91,6 +91,25 @@ def unit_scores(db: str | Path, run: dict) -> pd.DataFrame:
         return scores_of(con, run["run_id"], rules=[])
 
 
+def deductions(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """扣分明细: per unit and ZF rule, the rules that cost points or are not scored, with their
+    counts, effective weight, points lost and the reason (zfaudit.scores, RULES.md)."""
+    from ..scores import NOT_SCORED_ZH, score_items
+
+    with connect(db, read_only=True) as con:
+        df = score_items(con, run["run_id"])
+        names = dict(con.execute("SELECT unit_id, unit_name FROM units").fetchall())
+    df = df[df.unit_id.notna() & ((df.points_lost > 0) | ~df.scored.astype(bool))]
+    if unit:
+        df = df[df.unit_id == unit]
+    df = df.assign(
+        unit=[names.get(u, u) for u in df.unit_id],
+        title=[rule_text(r)[0] for r in df.rule_id],
+        reason=[NOT_SCORED_ZH.get(r, "") if isinstance(r, str) else "" for r in df.not_scored_reason],
+    )
+    return df.sort_values(["unit_id", "points_lost", "rule_id"], ascending=[True, False, True])
+
+
 def units(db: str | Path) -> pd.DataFrame:
     return _df(db, "SELECT unit_id, unit_name FROM units")
 
