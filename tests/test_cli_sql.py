@@ -152,3 +152,50 @@ def test_a_data_file_is_not_a_database(make_export, tmp_path, name):
     r = CliRunner().invoke(main, ["load", str(export), "--db", str(not_db)])
     assert r.exit_code == 1 and "not a DuckDB database file" in r.output
     assert not_db.read_text("utf-8") == "case_id\nC1\n"
+
+
+def test_sample_and_data_docs_never_write_through_a_link_or_over_files(tmp_path, make_export):
+    """issue 10 item 10, found by the hostile hunt: `sample --out` and `audit --docs` replaced
+    existing files, through a symlink even onto a database."""
+    from pathlib import Path
+
+    from zfaudit.cli import cli as main
+
+    victim = tmp_path / "real.duckdb"
+    with connect(victim):
+        pass
+    before = victim.read_bytes()
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "案件.csv").symlink_to(victim)
+    for extra in ([], ["--overwrite"]):
+        r = CliRunner().invoke(main, ["sample", "--out", str(out), "--cases", "5", *extra])
+        assert r.exit_code == 1, r.output
+    assert victim.read_bytes() == before
+    plain = tmp_path / "p"
+    plain.mkdir()
+    (plain / "案件.csv").write_text("REAL", "utf-8")
+    r = CliRunner().invoke(main, ["sample", "--out", str(plain), "--cases", "5"])
+    assert r.exit_code == 1 and "--overwrite" in r.output
+    assert (plain / "案件.csv").read_text("utf-8") == "REAL"
+    assert CliRunner().invoke(main, ["sample", "--out", str(plain), "--cases", "5",
+                                     "--overwrite"]).exit_code == 0
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.html").symlink_to(victim)
+    r = CliRunner().invoke(main, ["audit", "--db", str(victim), "--profile", "zhuzhou_cgzf",
+                                  "--period", "2026Q3", "--docs", str(docs), "--overwrite"])
+    assert r.exit_code == 1 and "link" in r.output and Path(victim).read_bytes() == before
+
+
+def test_quarantine_cells_under_unknown_headers_are_hidden_when_masked(make_export, tmp_path):
+    from zfaudit.ingest.loader import load
+
+    db = tmp_path / "pk.duckdb"
+    cases = ("case_id,unit_id,当事人,身份证号码,联系电话,opened_at\n"
+             "C1,U1,张三丰,430203199001011234,13800138000,坏时间\n")
+    load(make_export({"cases.csv": cases}), db)
+    r = run("--db", str(db), "SELECT raw_row FROM quarantine", "--format", "csv")
+    assert r.exit_code == 0
+    assert "430203199001011234" not in r.output and "13800138000" not in r.output
+    assert "张三丰" not in r.output and "坏时间" in r.output

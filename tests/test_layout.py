@@ -28,7 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "profiles": set(),
     "rules": {"profiles"},
     "ingest": {"db", "workdays"},
-    "runs": {"db", "rules"},
+    "runs": {"db", "rules", "profiles"},
     "scores": {"db", "rules", "profiles", "runs", "masking", "export"},
     "engine": {"rules", "profiles", "db", "workdays", "scores", "export"},
     "report": {"runs", "scores", "rules", "masking", "export", "db"},

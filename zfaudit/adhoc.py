@@ -32,7 +32,10 @@ def run_sql(db: str | Path, query: str, params: list | dict | None = None,
         if rel.description is None:
             return pd.DataFrame()
         desc = rel.description
-        df = rel.df()
+        try:
+            df = rel.df()
+        except (OverflowError, ValueError, TypeError) as e:  # e.g. 'infinity'::TIMESTAMP
+            raise ZfauditError(f"查询结果无法转换为表格 / the result cannot be shown as a table: {e}") from e
     except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
         raise ZfauditError(
             "只读查询：不能读写文件、修改数据库或更改设置 / read-only: ad-hoc SQL cannot read or "

@@ -116,18 +116,25 @@ def audit(
     media_store: str | Path | None = None,
     docs: str | Path | None = None,
     progress: bool | None = False,
+    overwrite: bool = False,
 ) -> Run:
-    """Audit `period` under `profile` and return the recorded run."""
+    """Audit `period` under `profile` and return the recorded run. `docs`: a folder for GX Data
+    Docs, new or empty unless `overwrite`."""
     from .engine.run import run_audit
+    from .export import writable_dir
 
+    if docs is not None:
+        writable_dir(docs, overwrite)  # before the audit: a refused folder costs nothing
     run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
                        progress=progress)
     return Run(db, run_id)
 
 
-def run(db: str | Path, run_id: str = "latest") -> Run:
-    """An audit run already recorded in `db` ('latest' = the newest)."""
-    return Run(db, run_id)
+def run(db: str | Path, run_id: str = "latest", profile: str | Path | None = None,
+        period: str | None = None) -> Run:
+    """An audit run already recorded in `db`: `run_id`, or the newest run ('latest') of
+    `profile` (a name or a profile file) and `period` ('2026Q3') when given."""
+    return Run(db, run_id, profile=profile, period=period)
 
 
 def sql(db: str | Path, query: str, params: list | dict | None = None,
@@ -146,54 +153,76 @@ def report(
     out: str | Path,
     *,
     run: str = "latest",
-    profile: str | None = None,
+    profile: str | Path | None = None,
     period: str | None = None,
-    audit_missing: bool = True,
-    lock_wait: float = 60,
+    audit: bool = False,
     as_of: str | dt.datetime | None = None,
+    media_store: str | Path | None = None,
+    lock_wait: float = 60,
     **params: Any,
 ) -> Path:
-    """Render a report ('quarterly', 'case', 'spot-check') of a recorded run to HTML.
-
-    With `period` (e.g. 'last-quarter') and no run for it yet, the period is audited first when
-    `audit_missing` (the profile given, else the latest run's; `as_of` passed on; waiting up to
-    `lock_wait` seconds for other processes to release the file). Other parameters:
-    zfaudit.report.render.render_report."""
-    from .report.render import notebook_path, render_report, resolve_run
+    """Render a report ('quarterly', 'case', 'spot-check') of a recorded run to HTML: `run`, or
+    the latest run of `profile` (a name or a profile file) and `period`. Nothing is audited
+    unless `audit` (see `report_run`). Other parameters: zfaudit.report.render.render_report."""
+    from .report.render import notebook_path, render_report
 
     if not Path(db).is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
+    notebook_path(kind)  # an unknown kind says so before anything is audited
+    run_id, _ = report_run(db, run=run, profile=profile, period=period, audit=audit,
+                           as_of=as_of, media_store=media_store, lock_wait=lock_wait)
+    return render_report(kind, db, out, run=run_id, **params)
+
+
+def report_run(
+    db: str | Path,
+    *,
+    run: str = "latest",
+    profile: str | Path | None = None,
+    period: str | None = None,
+    audit: bool = False,
+    as_of: str | dt.datetime | None = None,
+    media_store: str | Path | None = None,
+    lock_wait: float = 60,
+) -> tuple[str, bool]:
+    """(run id, audited now) of the run a report is about. A report never audits with settings
+    the user did not give: with `audit` and no run recorded for `period`, the period is audited
+    with exactly `profile` (required then), `as_of` and `media_store`; without `audit` a missing
+    run is an error that says how to get one."""
     from .errors import AuditError
     from .periods import parse_period
+    from .runs import find_run
 
-    notebook_path(kind)  # an unknown kind says so before anything is audited
-    if period and audit_missing and (not run or run == "latest"):
+    if period:
         parse_period(period)  # a bad period is a PeriodError, not "no run"
-        try:
-            resolve_run(Path(db), run, profile, period)
-        except AuditError:
-            run = _audit_missing_period(Path(db), profile, period, as_of, lock_wait)
-    return render_report(kind, db, out, run=run, profile=profile, period=period, **params)
+    try:
+        return find_run(db, run, profile, period)["run_id"], False
+    except AuditError:
+        if not (audit and period and (not run or run == "latest")):
+            raise
+    if profile is None:
+        raise ReportError(
+            f"没有 {period} 的审计批次；要先审计，请同时给出 --profile（以及 --media-store、--as-of）/ "
+            f"no audit run for {period}: to audit it first, give --profile (and --media-store, "
+            "--as-of) — a report never audits with settings you did not give"
+        )
+    return _audit_missing_period(Path(db), profile, period, as_of, media_store, lock_wait), True
 
 
-def _audit_missing_period(db: Path, profile: str | None, period: str,
-                          as_of: str | dt.datetime | None, lock_wait: float) -> str:
+def _audit_missing_period(db: Path, profile: str | Path, period: str,
+                          as_of: str | dt.datetime | None, media_store: str | Path | None,
+                          lock_wait: float) -> str:
     """Scheduled use: nothing audited for the period yet, so audit it now. This is the one step
     that needs the write lock; DuckDB refuses it while another process holds the file open
     (even read-only), so wait a little for analysts' brief queries, then say what to do."""
     import time
 
     from .engine.run import run_audit
-    from .runs import find_run
 
-    latest = find_run(db, "latest")
-    prof = profile or latest["profile"]
-    store = latest.get("media_store") if not profile or profile == latest["profile"] else None
-    store = store if store and Path(str(store)).is_dir() else None
     deadline = time.monotonic() + lock_wait
     while True:
         try:
-            return run_audit(db, prof, period, as_of=as_of, media_store=store)
+            return run_audit(db, profile, period, as_of=as_of, media_store=media_store)
         except DatabaseLockedError as e:
             if time.monotonic() >= deadline:
                 raise ReportError(
@@ -256,17 +285,26 @@ def calendar_add(db: str | Path, file: str | Path) -> int:
 
 def calendar(db: str | Path, year: int, month: int | None = None) -> pd.DataFrame:
     """The working-day calendar of a month (every day), or of a year (its exceptions only)."""
+    from .errors import CalendarError
     from .workdays import calendar_frame
 
+    if not 1900 <= int(year) <= 2200:
+        raise CalendarError(f"年份超出范围 / year {year} is out of range (1900–2200)")
     with connect(db) as con:
         return calendar_frame(con, year, month, exceptions_only=month is None)
 
 
 def sample(out: str | Path, cases: int = 300, seed: int = 7,
-           media_store: str | Path | None = None, progress: bool | None = None) -> dict[str, int]:
-    """Write the synthetic sample bureau export (zfaudit.sample); rows written per table."""
+           media_store: str | Path | None = None, progress: bool | None = None,
+           overwrite: bool = False) -> dict[str, int]:
+    """Write the synthetic sample bureau export (zfaudit.sample); rows written per table. The
+    folders must be new or empty unless `overwrite` (never one holding a link or a database)."""
+    from .export import writable_dir
     from .sample import write_sample
 
+    writable_dir(out, overwrite)
+    if media_store is not None:
+        writable_dir(media_store, overwrite)
     return write_sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
 
 
@@ -317,11 +355,12 @@ class Case:
 class Run:
     """A recorded audit run. Each method opens the database read-only for one query."""
 
-    def __init__(self, db: str | Path, run_id: str = "latest"):
+    def __init__(self, db: str | Path, run_id: str = "latest", profile: str | Path | None = None,
+                 period: str | None = None):
         from .runs import find_run
 
         self.db = Path(db)
-        self._row = find_run(self.db, run_id)
+        self._row = find_run(self.db, run_id, profile, period)
         self.run_id: str = self._row["run_id"]
         self.profile: str = self._row["profile"]
         self.period_start: dt.datetime = pd.Timestamp(self._row["period_start"]).to_pydatetime()

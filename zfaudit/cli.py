@@ -233,8 +233,14 @@ def sql_cmd(query, db, params, fmt, out, unmasked, overwrite):
 @click.argument("kind", type=click.Choice(["quarterly", "case", "spot-check"]))
 @db_option
 @run_option
-@click.option("--period", help="Period to report, e.g. 2026Q3 or last-quarter (audited first if no run exists).")
-@click.option("--profile", help="Profile for the run (and for auditing a missing period).")
+@click.option("--period", help="Period to report, e.g. 2026Q3 or last-quarter: its latest run.")
+@click.option("--profile", help="Profile name or file: the latest run audited with it.")
+@click.option("--audit", "audit_first", is_flag=True,
+              help="With --period and --profile: audit the period first if no run is recorded "
+              "for it, with exactly --profile, --as-of and --media-store.")
+@click.option("--as-of", "as_of", help="With --audit: judge deadlines as of this time.")
+@click.option("--media-store", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --audit: the mounted media store (ZF13).")
 @click.option("--unit", help="Only this unit (quarterly, spot-check).")
 @click.option("--case", "case_id", help="Case id (case report).")
 @click.option("--seed", type=int, help="Random seed of the spot check (recorded in the report).")
@@ -243,17 +249,27 @@ def sql_cmd(query, db, params, fmt, out, unmasked, overwrite):
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="FILE.html, or a directory for dated outputs (DIR/<period>/<kind>-<period>-<time>.html).")
 @domain_errors
-def report_cmd(kind, db, run, period, profile, unit, case_id, seed, unmasked, overwrite, out):
+def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, unit, case_id,
+               seed, unmasked, overwrite, out):
     """Render a report notebook to offline HTML (the executed .ipynb is kept beside it).
+
+    The report is of a recorded run; nothing is audited unless --audit is given, and then
+    with exactly the options given.
 
     Example:
 
-        zfaudit report quarterly --db bureau.duckdb --period last-quarter --out reports/
+        zfaudit report quarterly --db bureau.duckdb --period last-quarter --profile zhuzhou_cgzf --out reports/
     """
     from . import api
 
-    path = api.report(kind, db, out, run=run, period=period, profile=profile, unit=unit,
-                         case_id=case_id, seed=seed, mask_pii=not unmasked, overwrite=overwrite)
+    run_id, audited = api.report_run(db, run=run, profile=profile, period=period,
+                                     audit=audit_first, as_of=as_of, media_store=media_store)
+    if audited:
+        click.echo(f"已按给定选项审计 {period}（配置 {profile}，"
+                   f"{'音像存储 ' + str(media_store) if media_store else '未挂载音像存储'}），审计批次 "
+                   f"{run_id} / audited {period} first with exactly the options given: run {run_id}")
+    path = api.report(kind, db, out, run=run_id, unit=unit, case_id=case_id, seed=seed,
+                      mask_pii=not unmasked, overwrite=overwrite)
     click.echo(str(path))
 
 
@@ -268,8 +284,9 @@ def report_cmd(kind, db, run, period, profile, unit, case_id, seed, unmasked, ov
               help="Also write offline GX Data Docs for the run into this directory.")
 @click.option("--fail-on", type=click.Choice(["violation"]), help="Exit 1 if the run has any (ZF) violation.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@overwrite_option
 @domain_errors
-def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
+def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress, overwrite):
     """Audit one period under a profile; record findings and print a per-rule summary.
 
     Example:
@@ -278,7 +295,8 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
     """
     from . import api
 
-    run = api.audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs, progress=progress)
+    run = api.audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
+                    progress=progress, overwrite=overwrite)
     click.echo(summary_text(run))
     for w in run.warnings:
         click.echo(f"注意 / warning: {w}")
@@ -291,19 +309,22 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress):
 @run_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The score sheet to write (.xlsx): 单位得分, 人员, 规则, 说明.")
+@click.option("--period", help="The latest run of this period, e.g. 2026Q3.")
+@click.option("--profile", help="The latest run of this profile (a name or a profile file).")
 @click.option("--unmasked", is_flag=True, help="Officer names unmasked (internal use only).")
 @overwrite_option
 @domain_errors
-def scores_cmd(db, run, out, unmasked, overwrite):
+def scores_cmd(db, run, period, profile, out, unmasked, overwrite):
     """Write the 评议考核 score sheet of a run: unit scores and ranks, officer counts, rules.
 
     Example:
 
-        zfaudit scores --db bureau.duckdb --run latest --out 2026Q3-scores.xlsx
+        zfaudit scores --db bureau.duckdb --period 2026Q3 --profile zhuzhou_cgzf --out 2026Q3-scores.xlsx
     """
     from . import api
 
-    sheet = api.run(db, run).score_sheet(out, unmasked=unmasked, overwrite=overwrite)
+    sheet = api.run(db, run, profile=profile, period=period).score_sheet(
+        out, unmasked=unmasked, overwrite=overwrite)
     click.echo(f"已写出评议考核表 {sheet.path}（审计批次 {sheet.run_id}，{sheet.units} 个单位，"
                f"{sheet.officers} 名人员） / wrote the score sheet of run {sheet.run_id} to {sheet.path}")
 
@@ -316,8 +337,9 @@ def scores_cmd(db, run, out, unmasked, overwrite):
 @click.option("--media-store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write a tiny file per media item here (for the integrity check, ZF13).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@overwrite_option
 @domain_errors
-def sample_cmd(out, cases, seed, media_store, progress):
+def sample_cmd(out, cases, seed, media_store, progress, overwrite):
     """Write a synthetic bureau export (with known, listed defects) for demos and tests.
 
     The defects injected are listed in OUT/_injected.csv (rule, item, scope time).
@@ -328,7 +350,8 @@ def sample_cmd(out, cases, seed, media_store, progress):
     """
     from . import api
 
-    counts = api.sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress)
+    counts = api.sample(out, cases=cases, seed=seed, media_store=media_store, progress=progress,
+                        overwrite=overwrite)
     rows = "，".join(f"{t} {n}" for t, n in counts.items() if not t.startswith("_"))
     click.echo(f"已生成样例数据 {out}：{rows}；注入缺陷 {counts['_injected']} 项 / wrote sample export to {out}")
 

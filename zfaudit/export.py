@@ -58,6 +58,32 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def writable_dir(d: str | Path, overwrite: bool = False) -> Path:
+    """The rule of `writable` for a folder of outputs: a new or empty folder, or with
+    `overwrite` one whose files may be replaced — never one holding a database file or a link
+    (writing through a link would write wherever it points)."""
+    from .db import is_duckdb_file
+
+    d = Path(d)
+    if d.exists() and not d.is_dir():
+        raise ZfauditError(f"输出路径不是目录 / the output path is not a folder: {d}")
+    entries = list(d.rglob("*")) if d.is_dir() else []
+    if not entries:
+        return d
+    if not overwrite:
+        raise ZfauditError(
+            f"输出目录非空，未覆盖 / {d} is not empty, nothing overwritten (pass --overwrite, or "
+            "overwrite=True in Python, to replace its files)"
+        )
+    for p in entries:
+        if p.is_symlink() or (p.is_file() and is_duckdb_file(p)):
+            raise ZfauditError(
+                f"输出目录中有链接或数据库文件，不会写入 / refusing to write into {d}: it holds "
+                f"a link or a database file ({p.name})"
+            )
+    return d
+
+
 def _json_value(v: object) -> object:
     if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, np.floating) and np.isnan(v)):
         return None
@@ -68,7 +94,14 @@ def _json_value(v: object) -> object:
     if isinstance(v, dt.date | dt.time):
         return v.isoformat()
     if isinstance(v, np.generic):
-        return v.item()
+        return _json_value(v.item())
+    if isinstance(v, float) and math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if isinstance(v, dt.timedelta | pd.Timedelta):
+        return str(v)
+    if not isinstance(v, str | int | float | bool | list | tuple | dict | np.ndarray | bytes
+                      | bytearray | pd.Timestamp | dt.date | dt.time):
+        return str(v)  # UUID, Decimal, intervals …: their text
     if isinstance(v, bytes | bytearray):
         return v.hex()
     if isinstance(v, list | tuple | np.ndarray):
@@ -164,13 +197,18 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: b
 
     path = writable(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    part = path.with_name(f".{path.name}.part")  # moved into place only when complete
+    wb = xlsxwriter.Workbook(str(part), XLSX_OPTIONS)
     try:
-        fmt = _Formats(wb)
-        for name, df in sheets.items():
-            _write_sheet(wb, fmt, name, df)
+        try:
+            fmt = _Formats(wb)
+            for name, df in sheets.items():
+                _write_sheet(wb, fmt, name, df)
+        finally:
+            wb.close()
+        part.replace(path)
     finally:
-        wb.close()
+        part.unlink(missing_ok=True)
     return path
 
 

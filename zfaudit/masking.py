@@ -112,7 +112,9 @@ def _normalized_pii() -> frozenset[str]:
 
 def mask_raw_row(s: object) -> object:
     """A quarantine raw_row (JSON of the file's own headers) with personal-data cells masked;
-    a reader-rejected line ({"raw_line": …}) cannot be split into cells, so it is hidden."""
+    a reader-rejected line ({"raw_line": …}) cannot be split into cells, so it is hidden. A
+    cell under a header the contract does not know (联系电话, 身份证号码 …) may be personal
+    data of any kind: hidden too."""
     if _blank(s):
         return s
     try:
@@ -121,8 +123,21 @@ def mask_raw_row(s: object) -> object:
         return HIDDEN
     if not isinstance(row, dict):
         return HIDDEN
-    out = {k: HIDDEN if k == RAW_LINE else mask_value(k, v) for k, v in row.items()}
+    out = {k: HIDDEN if k == RAW_LINE or (normalize_name(k) not in _known_headers() and not _blank(v))
+           else mask_value(k, v) for k, v in row.items()}
     return json.dumps(out, ensure_ascii=False)
+
+
+@cache
+def _known_headers() -> frozenset[str]:
+    """Every header the contract knows (names and Chinese aliases), normalised, and the
+    loader's own `error` (the reader's message of a rejected line)."""
+    names = {"error"}
+    for table in contract().tables.values():
+        for col in table.columns:
+            names.add(normalize_name(col.name))
+            names.update(normalize_name(a) for a in col.aliases)
+    return frozenset(names)
 
 
 def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import duckdb
 
 from .db import connect
 from .errors import AuditError
-from .periods import label, previous, recorded
+from .periods import label, parse_period, previous, recorded
 from .rules.catalogue import DQ_RULES
 
 NEWEST_FIRST = "coalesce(finished_at, started_at) DESC, run_id DESC"  # what "latest" means
@@ -35,14 +35,32 @@ def reading(db: Db) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
 
 
+def profile_name(profile: str | Path | None) -> str | None:
+    """The name runs are recorded under: a shipped name as it is, a profile file's own name
+    (`--profile my_bureau.yaml` finds the runs audited with that file)."""
+    if profile is None:
+        return None
+    text = str(profile)
+    if "/" in text or "\\" in text or text.endswith((".yaml", ".yml")):
+        from .profiles import get_profile
+
+        return get_profile(text).name
+    return text
+
+
 def find_run(
     db: Db,
     run: str = "latest",
-    profile: str | None = None,
-    period: tuple[dt.datetime, dt.datetime] | None = None,
+    profile: str | Path | None = None,
+    period: tuple[dt.datetime, dt.datetime] | str | None = None,
 ) -> dict:
     """The audit_runs row of `run` ('latest' = the newest matching profile and period) as a
-    dict, with its period `label`."""
+    dict, with its period `label`. `profile` may be a profile file (its recorded name is
+    used); `period` (start, end) or text ('2026Q3')."""
+    profile = profile_name(profile)
+    if isinstance(period, str):
+        p = parse_period(period)
+        period = (p.start, p.end)
     where, params = ["TRUE"], []
     if run and run != "latest":
         where.append("run_id = ?")

@@ -241,10 +241,65 @@ def test_a_killed_first_load_leaves_no_database(make_export, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c",
                              "import sys; from zfaudit.ingest.loader import load; "
                              "load(sys.argv[1], sys.argv[2], progress=False)", str(export), str(db)])
-    scratch = tmp_path / ".bureau.duckdb.loading"
     deadline = time.monotonic() + 60
-    while not scratch.exists() and proc.poll() is None and time.monotonic() < deadline:
+    while not list(tmp_path.glob(".bureau.duckdb.*.loading")) and proc.poll() is None \
+            and time.monotonic() < deadline:
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     assert not db.exists()  # whatever the kill left is under the scratch name only
+
+
+def test_found_by_the_hostile_input_hunt(make_export, tmp_path, q):
+    """Shapes an outside hunt found after the first fixes (issue 10): a literal quote inside
+    an unquoted field shifted the line map so repeated and missing keys were stored; an
+    unclosed quote in a two-column file swallowed the rest; a hidden sheet was read instead of
+    the visible one; xlsxwriter's placeholder formula values were stored as data."""
+    db = tmp_path / "t.duckdb"
+    so = "step_id,officer_id\nHJQ1,100\"01\nHJQ2,10002\n\nHJQ3,10003\nHJQ3,10003\nHJQ4,\nHJQ5,10005\n"
+    load(make_export({"step_officers.csv": so}), db)
+    assert q(db, "SELECT line, column_name, reason FROM quarantine ORDER BY line") == [
+        (6, "step_id,officer_id", "duplicate_key"), (7, "officer_id", "missing_key")]
+    assert q(db, "SELECT count(*) FROM step_officers WHERE step_id LIKE 'HJQ%'") == [(4,)]
+    narrow = "step_id,officer_id\n" + "\n".join(
+        f'HJX{i:04d},"1000{i}' if i == 5 else f"HJX{i:04d},1000{i}" for i in range(1, 21)) + "\n"
+    with pytest.raises(InputError, match="line 6 opens a quote"):
+        load(make_export({"step_officers.csv": narrow}, name="narrow"), tmp_path / "n.duckdb")
+
+    def hidden_first(path):
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "字典"
+        ws.append(["case_id", "unit_id"])
+        ws.append(["X1", "U1"])
+        ws.sheet_state = "hidden"
+        data = wb.create_sheet("数据")
+        data.append(["case_id", "unit_id"])
+        for i in range(5):
+            data.append([f"K{i}", "U1"])
+        wb.save(path)
+
+    db2 = tmp_path / "h.duckdb"
+    report = load(make_export({"cases.xlsx": hidden_first}, name="hidden"), db2)
+    assert q(db2, "SELECT count(*) FROM cases WHERE case_id LIKE 'K%'") == [(5,)]
+    assert q(db2, "SELECT count(*) FROM cases WHERE case_id = 'X1'") == [(0,)]
+    assert any("字典" in w for w in report.warnings)
+
+    def placeholder_formulas(path):
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("案件")
+        ws.write_row(0, 0, ["case_id", "unit_id", "party_name"])
+        ws.write_row(1, 0, ["F1", "U1"])
+        ws.write_formula(1, 2, '="张"&"三"')  # stored with the placeholder value 0
+        ws.write_row(2, 0, ["F2", "U1", "李四"])
+        wb.close()
+
+    db3 = tmp_path / "f.duckdb"
+    load(make_export({"cases.xlsx": placeholder_formulas}, name="formulas"), db3)
+    assert q(db3, "SELECT case_id, party_name FROM cases WHERE case_id LIKE 'F%'") == [("F2", "李四")]
+    assert q(db3, "SELECT line, column_name, reason FROM quarantine") == [
+        (2, "party_name", "formula_no_value")]

@@ -99,8 +99,8 @@ def test_report_runs_while_an_analyst_holds_the_database_open(audited_db, tmp_pa
 
 @pytest.mark.slow  # runs a real audit (~12 s)
 def test_missing_period_is_audited_first_and_compared(audited_db, tmp_path):
-    """Scheduled use: `--period` with no run yet audits it (profile of the latest run); the
-    next quarter's report then shows the change against it."""
+    """Scheduled use: `--period --profile --audit` with no run yet audits it (exactly the options
+    given); the next quarter's report then shows the change against it."""
     pytest.importorskip("zfaudit.engine.run")
     src, run = audited_db
     db = copy_db(src, tmp_path)
@@ -108,7 +108,7 @@ def test_missing_period_is_audited_first_and_compared(audited_db, tmp_path):
     with connect(db) as con:  # a database where only the sample's quarter was audited
         con.execute("DELETE FROM audit_runs WHERE run_id <> ?", [run])
     out = api.report("quarterly", db, tmp_path / "out", period="2026Q2", as_of=AS_OF,
-                     now=dt.datetime(2026, 11, 25, 9, 30))
+                     profile=q3["profile"], audit=True, now=dt.datetime(2026, 11, 25, 9, 30))
     q2 = find_run(db, "latest")
     assert q2["run_id"] != run and q2["profile"] == q3["profile"] and q2["label"] == "2026Q2"
     assert out == tmp_path / "out" / "2026Q2" / "quarterly-2026Q2-20261125T0930.html"
@@ -184,7 +184,7 @@ def test_auditing_a_missing_period_says_why_when_the_file_is_held(audited_db, tm
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(ReportError, match="another process holds"):
             api.report("quarterly", db, tmp_path / "q2.html", period="2026Q2", as_of=AS_OF,
-                       lock_wait=0)
+                       profile="zhuzhou_cgzf", audit=True, lock_wait=0)
         assert not (tmp_path / "q2.html").exists()
     finally:
         holder.terminate()

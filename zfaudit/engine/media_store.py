@@ -71,10 +71,13 @@ Row = tuple[str, bool, str | None, str | None]  # media_id, present, digest, pro
 def _check(store: Path, store_real: str, media_id: str, rel: str, recorded: str | None) -> Row:
     """One media item's original: nothing outside the store is ever opened (a `..` path or a
     link that leaves it), and only a regular file is read (a FIFO would block)."""
-    path = resolve(store, rel)
-    if path is None:
+    try:
+        path = resolve(store, rel)
+        real = os.path.realpath(path) if path is not None else None
+    except ValueError:  # a NUL byte in the recorded path: no file can have that name
+        return media_id, False, None, "missing"
+    if real is None:
         return media_id, False, None, "outside_store"
-    real = os.path.realpath(path)
     if real != store_real and not real.startswith(store_real + os.sep):
         return media_id, False, None, "outside_store"
     try:

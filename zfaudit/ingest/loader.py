@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -103,7 +104,7 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
     plan, warnings = plan_files(export_dir)
     # A first load builds the file under a scratch name and gives it the database's name only
     # once it is complete: a load killed half-way leaves no "database" of scratch tables.
-    target = db if db.exists() else db.with_name(f".{db.name}.loading")
+    target = db if db.exists() else db.with_name(f".{db.name}.{os.getpid()}.loading")
     try:
         with connect(target) as con:
             report = _load(con, plan, db, progress, encoding, force)
@@ -115,6 +116,11 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
                 p.unlink(missing_ok=True)
         raise
     if target != db:
+        if db.exists():  # another first load finished meanwhile: never replace its database
+            for p in (target, target.with_name(target.name + ".wal")):
+                p.unlink(missing_ok=True)
+            raise InputError(f"{db} 已由另一次导入创建，请重新导入 / {db} was created by another "
+                             "load meanwhile; load again (into the database that now exists)")
         target.replace(db)
     return report
 
@@ -376,6 +382,7 @@ def _read_typed(con: duckdb.DuckDBPyConnection, job: _Job, total_lines: int | No
     table = job.table
     src = open_source(con, job.path, job.tag, job.tmp, (table.name, table.zh), total_lines,
                       job.encoding, normalize, tuple(table.column_names))
+    job.warnings.extend(src.notes)
     cols = _map_headers(table, src, job.warnings)
     stage = _create_stage(con, table, src, job.tag)
     try:
@@ -488,6 +495,13 @@ def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
         f"CREATE TEMP TABLE {bad} AS SELECT b.*, l.line FROM {bad}_0 b JOIN ({lines_of}) l USING (rid)"
     )
     n_bad_rows = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}").fetchall()[0][0]
+    found = con.execute(f"SELECT count(DISTINCT rid) FROM {bad}_0").fetchall()[0][0]
+    if found != n_bad_rows:  # a bad row without a line would be neither loaded nor quarantined
+        raise InputError(
+            f"{src.path.name}: 有 {found - n_bad_rows} 个问题行无法确定行号，已拒绝整个文件 / "
+            f"{src.path.name}: {found - n_bad_rows} bad row(s) could not be placed on a line; "
+            "the file is refused rather than loaded short"
+        )
     # dup_{tag} is _repeated_keys' scratch; the raw cells are read after this returns
     for name in (cand, f"dup_{tag}", f"{bad}_0"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -49,6 +49,7 @@ class RawSource:
     tag: str = ""
     # xlsx cells whose text cannot be trusted: (sheet row, file column, text, reason)
     cell_problems: list[tuple[int, int, str | None, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings for the load report
 
 
 def file_digest(path: Path) -> tuple[str, int, int]:
@@ -74,7 +75,7 @@ ACCEPTED = ("utf-8", "utf-8-sig", "utf-16", "gb18030")
 # A file judged GB18030 in which this share of the lines with Chinese text (or more) is valid
 # UTF-8 is a mix of two encodings. A line of GBK text is valid UTF-8 by chance only when it
 # is very short (about 1 in 25,000 three-character names): far below this share.
-MIXED_SHARE = 0.001
+MIXED_SHARE = 0.0005
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -245,11 +246,12 @@ def _record_lines(path: Path, delim: str = ",", width: int = 0, name: str = "") 
     with open(path, "rb") as f:
         for i, line in enumerate(f, start=1):
             starts = not in_quote
-            if not starts and width > 2 and line.count(sep) >= width - 1:
+            if not starts and width >= 2 and line.count(sep) >= width - 1:
                 raise _swallowed(name or path.name, opened, i)
-            if line.count(b'"') % 2:
-                in_quote = not in_quote
-                opened = i if in_quote else opened
+            if b'"' in line:
+                was = in_quote
+                in_quote = _ends_in_quote(line, in_quote, sep)
+                opened = i if in_quote and not was else opened
             if not starts:
                 continue
             d += 1
@@ -258,6 +260,31 @@ def _record_lines(path: Path, delim: str = ",", width: int = 0, name: str = "") 
             phys.append(i)
             dline.append(d)
     return pa.table({"phys": pa.array(phys, pa.int64()), "dline": pa.array(dline, pa.int64())})
+
+
+def _ends_in_quote(line: bytes, in_quote: bool, sep: bytes) -> bool:
+    """Whether a line ends inside a quoted field, read as DuckDB reads CSV: a quote opens a
+    field only at the field's start (`a"b` is a literal quote), `""` inside a quoted field is
+    one quote."""
+    i, n = 0, len(line)
+    field_start = not in_quote
+    q, s = ord('"'), sep[0]
+    while i < n:
+        ch = line[i]
+        if in_quote:
+            if ch == q:
+                if i + 1 < n and line[i + 1] == q:
+                    i += 2
+                    continue
+                in_quote = False
+            field_start = False
+        elif ch == s:
+            field_start = True
+        else:
+            in_quote = ch == q and field_start
+            field_start = False
+        i += 1
+    return in_quote
 
 
 def _swallowed(name: str, line: int, at: int) -> InputError:
@@ -280,7 +307,7 @@ def _refuse_swallowed_reject(con: duckdb.DuckDBPyConnection, src: RawSource, rej
         return
     dline, text = row
     width = len(src.headers)
-    if width <= 2 or not any(part.count(src.delim) >= width - 1 for part in text.split("\n")[1:]):
+    if width < 2 or not any(part.count(src.delim) >= width - 1 for part in text.split("\n")[1:]):
         return  # a multi-line record that is merely malformed: quarantined like any reject
     mapping = _record_lines(src.csv_path)  # DuckDB's numbering → physical line
     hit = [p for p, d in zip(mapping["phys"].to_pylist(), mapping["dline"].to_pylist(),
@@ -296,9 +323,13 @@ def open_csv(path: Path, tag: str, tmpdir: Path, total_lines: int | None,
     (DuckDB refused its line ends further in than the sample). `encoding` forces a codec."""
     if encoding is not None:
         try:
-            encoding = codecs.lookup(encoding).name
+            info = codecs.lookup(encoding)
         except LookupError as e:
             raise InputError(f"未知的编码 / unknown encoding {encoding!r} (e.g. gb18030, utf-8)") from e
+        if not getattr(info, "_is_text_encoding", True):  # rot13, base64, hex …
+            raise InputError(f"{encoding!r} 不是文本编码 / {encoding!r} is not a text encoding "
+                             "(e.g. gb18030, utf-8, big5)")
+        encoding = info.name
     encoding = encoding or detect_encoding(path)
     src = RawSource(path, "csv", "", [], encoding, tag=tag, total_lines=total_lines)
     csv_path = path
@@ -453,13 +484,14 @@ def open_xlsx(
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        wanted = {normalize_name(n) for n in table_names}
-        sheet_name = next(
-            (s for s in wb.sheet_names if normalize_name(s) in wanted), wb.sheet_names[0]
-        )
+        sheet_name, others = _pick_sheet(wb, path, table_names)
         sheet = wb.get_sheet_by_name(sheet_name)
         rows = sheet.iter_rows()
         src = RawSource(path, "xlsx", f"src_{tag}", [], line_mode="column")
+        if others:
+            src.notes.append(
+                f"{path.name}: 读取工作表「{sheet_name}」，另有工作表未读取：{'、'.join(others)} / "
+                f"read sheet {sheet_name!r}; other sheets not read: {', '.join(others)}")
         header: list | None = None
         batches: list[pa.RecordBatch] = []
         buf: list[list] = []
@@ -516,6 +548,36 @@ def open_xlsx(
     return src
 
 
+def _pick_sheet(wb, path: Path, table_names: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The sheet holding the table: the one named for it (案件, cases); else the only visible
+    sheet with data — two such sheets are refused (which one is the table cannot be guessed),
+    and a hidden sheet is never read while a visible one exists. Also: the other non-empty
+    sheets, for a warning."""
+    wanted = {normalize_name(n) for n in table_names}
+    visible = {m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")}
+    nonempty = []
+    for name in wb.sheet_names:
+        try:
+            if wb.get_sheet_by_name(name).height > 0:
+                nonempty.append(name)
+        except Exception:  # a chart sheet or the like: no cells
+            continue
+    named = [n for n in wb.sheet_names if normalize_name(n) in wanted]
+    if named:
+        chosen = named[0]
+    else:
+        candidates = [n for n in nonempty if n in visible] or nonempty or wb.sheet_names[:1]
+        if len([n for n in nonempty if n in visible]) > 1:
+            raise InputError(
+                f"{path.name} 有多个含数据的工作表（{'、'.join(n for n in nonempty if n in visible)}），"
+                f"无法确定哪一个是数据表：请把数据表命名为「{table_names[-1]}」或只保留一个 / "
+                f"{path.name} has several sheets with data; name the table's sheet "
+                f"{table_names[0]!r} (or {table_names[-1]!r}), or keep only one"
+            )
+        chosen = candidates[0]
+    return chosen, [n for n in nonempty if n != chosen]
+
+
 def _merged_cells(sheet, data_lines: list[int]) -> list[tuple[int, int, str | None, str]]:
     """Cells of data rows inside a merged range, other than its top-left cell: they read
     empty although the sheet shows the merged value there."""
@@ -545,11 +607,18 @@ def _formulas_without_value(path: Path, sheet_name: str) -> list[tuple[int, int,
         return []
     if b"<f" not in xml:
         return []
+    # fullCalcOnLoad: the writer (xlsxwriter and others) stored placeholder values (0) and
+    # asked Excel to compute them on opening — no formula value in the file can be trusted
+    try:
+        with zipfile.ZipFile(path) as z:
+            placeholders = b'fullCalcOnLoad="1"' in z.read("xl/workbook.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        placeholders = False
     out = []
     for m in _CELL.finditer(xml):
         body = m.group(3)
         value = re.search(rb"<v>(.+?)</v>", body, re.S)
-        if b"<f" in body and value is None and b"<is>" not in body:  # no <v>, or <v />
+        if b"<f" in body and (placeholders or (value is None and b"<is>" not in body)):
             col = 0
             for ch in m.group(1):
                 col = col * 26 + (ch - 64)
