@@ -120,12 +120,13 @@ def test_case_has_its_steps_media_and_findings(audited_db, run):
 def test_hostile_values_are_data(audited_db, run):
     db, run_id = audited_db
     before = q(db, "SELECT count(*) n FROM findings").n[0]
-    assert run.findings(unit=HOSTILE).empty
-    assert run.findings(rule=HOSTILE).empty
-    assert run.findings(outcome=HOSTILE).empty
-    c = run.case(HOSTILE)
-    assert not c.found and c.steps.empty and c.findings.empty
-    assert "找不到案件" in c._repr_html_()
+    # issue 11: a value that cannot match is refused naming the valid ones (still data: the
+    # table is untouched, and nothing is pasted into SQL)
+    for kw in ({"unit": HOSTILE}, {"rule": HOSTILE}, {"outcome": HOSTILE}):
+        with pytest.raises(ZfauditError, match="unknown (unit|rule|outcome)"):
+            run.findings(**kw)
+    with pytest.raises(ZfauditError, match="case not found"):
+        run.case(HOSTILE)
     assert zfaudit.sql(db, "SELECT count(*) n FROM findings WHERE unit_id = ?", [HOSTILE]).n[0] == 0
     assert q(db, "SELECT count(*) n FROM findings").n[0] == before > 0
 
@@ -160,3 +161,34 @@ def test_audit_returns_a_run(audited_db, tmp_path):
     cols = ["rule_id", "opportunities", "passed", "violations", "pending"]
     old = zfaudit.run(db2, run_id)
     assert new.summary()[cols].equals(old.summary()[cols])
+
+
+def test_values_that_cannot_match_are_refused_with_the_closest_valid_ones(audited_db, run, tmp_path):
+    """issue 11 item 6: an unknown rule, unit, outcome or case id returned an empty table."""
+    from click.testing import CliRunner
+
+    from zfaudit.cli import cli
+
+    db, _ = audited_db
+    with pytest.raises(ZfauditError, match="closest: ZF01"):
+        run.findings(rule="ZF1")
+    units = q(db, "SELECT unit_id, unit_name FROM units ORDER BY 1")
+    some_unit, some_name = units.unit_id[1], units.unit_name[1]
+    with pytest.raises(ZfauditError, match=f"closest: .*{some_unit}"):
+        run.findings(unit=some_unit.lower())
+    assert len(run.findings(unit=some_name)) == len(run.findings(unit=some_unit))  # a name works
+    with pytest.raises(ZfauditError, match="valid: pass, violation"):
+        run.findings(outcome="violations")
+    assert len(run.findings(outcome="违规")) == len(run.findings(outcome="violation"))
+    case_id = q(db, "SELECT case_id FROM cases WHERE case_id LIKE '%〔2026〕%' ORDER BY 1 LIMIT 1").case_id[0]
+    ascii_brackets = case_id.replace("〔", "[").replace("〕", "]")
+    with pytest.raises(ZfauditError, match="did you mean") as e:
+        run.case(ascii_brackets)
+    assert case_id in str(e.value)
+    seq = int(case_id.split("〕")[1].rstrip("号"))
+    with pytest.raises(ZfauditError) as e:
+        run.case(str(seq))
+    assert case_id in str(e.value)
+    r = CliRunner().invoke(cli, ["report", "case", "--db", str(db), "--case", ascii_brackets,
+                                 "--out", str(tmp_path / "c.html")])
+    assert r.exit_code == 1 and case_id in r.output and not (tmp_path / "c.html").exists()

@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"rules", "profiles", "db", "workdays", "scores", "export"},
     "report": {"runs", "scores", "rules", "masking", "export", "db"},
     "adhoc": {"db", "export", "masking", "sandbox"},
+    "lookup": {"rules"},
     "sandbox": {"db", "masking"},
     "sample": set(),
     "api": {"*"},

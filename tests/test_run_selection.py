@@ -96,3 +96,31 @@ def test_report_audit_uses_exactly_the_options_given(two_runs, tmp_path):
     q1 = zfaudit.run(db, period="2026Q1")
     assert q1.profile == "zhuzhou_cgzf" and q1._row["media_store"] is None  # not the Q3 run's store
     assert f"{q1.as_of:%Y-%m-%d %H:%M:%S}" == AS_OF
+
+
+def test_compare_two_runs_and_warn_on_every_setting_that_differs(two_runs, tmp_path):
+    """issue 11 item 4: two runs could not be compared; nothing warned when they differed in
+    media store, profile or as_of."""
+    src, q3, q2_own, prof = two_runs
+    db = tmp_path / "c.duckdb"
+    shutil.copy(src, db)
+    other_as_of = run_audit(db, "zhuzhou_cgzf", "2026Q3", as_of="2026-12-01 00:00:00", progress=False)
+    a, b = zfaudit.run(db, q3), zfaudit.run(db, other_as_of)
+    table, warnings = b.compare(a)
+    text = "\n".join(warnings)
+    assert "音像存储不同" in text and "media store differs" in text  # q3 had the store, b not
+    assert "as_of differs" in text and "profiles differ" not in text
+    row = table.set_index(["unit_id", "rule_id"]).loc[(table.unit_id.dropna().iloc[0], "ZF04")]
+    assert row.violations_change == row.violations_b - row.violations_a
+    with connect(db, read_only=True) as con:
+        want = con.execute("""SELECT sum(violations) FILTER (WHERE run_id = $b)
+                                   - sum(violations) FILTER (WHERE run_id = $a)
+                              FROM rule_results WHERE rule_id = 'ZF04'""",
+                           {"a": q3, "b": other_as_of}).fetchone()[0]
+    assert table[table.rule_id == "ZF04"].violations_change.sum() == want
+    _, warnings = zfaudit.run(db, q2_own).compare(a)
+    assert any("profiles differ" in w for w in warnings) and any("periods differ" in w for w in warnings)
+    r = CliRunner().invoke(cli, ["compare", q3, other_as_of, "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert sum(line.startswith("注意 / warning:") for line in r.output.splitlines()) == len(
+        b.compare(a)[1])

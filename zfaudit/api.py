@@ -169,6 +169,11 @@ def report(
     if not Path(db).is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
     notebook_path(kind)  # an unknown kind says so before anything is audited
+    if kind == "case" and params.get("case_id"):
+        from .lookup import check_case
+
+        with connect(db, read_only=True) as con:
+            check_case(con, str(params["case_id"]))
     run_id, _ = report_run(db, run=run, profile=profile, period=period, audit=audit,
                            as_of=as_of, media_store=media_store, lock_wait=lock_wait)
     return render_report(kind, db, out, run=run_id, **params)
@@ -405,9 +410,15 @@ class Run:
         labels: str | None = None,
     ) -> pd.DataFrame:
         """Findings of the run, filtered by rule, unit id and outcome (None = every outcome).
-        Officer names and names inside `detail` are masked unless `unmasked`."""
+        Officer names and names inside `detail` are masked unless `unmasked`. A rule, unit or
+        outcome that cannot match is a ZfauditError naming the closest valid values."""
+        from .lookup import check_outcomes, check_rule, check_unit
+
         outcomes = [outcome] if isinstance(outcome, str) else (list(outcome) if outcome else None)
+        rule = check_rule(rule)
+        outcomes = check_outcomes(outcomes)
         with connect(self.db, read_only=True) as con:
+            unit = check_unit(con, unit)
             df = con.execute(
                 """
                 SELECT f.rule_id, f.outcome, f.case_id, f.step_id, f.media_id, f.access_id,
@@ -459,16 +470,26 @@ class Run:
         return _relabel(df, labels)
 
     def case(self, case_id: str, unmasked: bool = False) -> Case:
-        """The case's steps (with officers), media, findings and recording gaps."""
-        from .errors import AuditError
+        """The case's steps (with officers), media, findings and recording gaps. An unknown case
+        id is a ZfauditError naming near matches (〔2026〕 typed as [2026], a bare number)."""
+        from .lookup import check_case
         from .report.queries import case_findings, case_timeline
 
-        try:
-            tl = case_timeline(self.db, self._row, case_id, mask_pii=not unmasked)
-        except AuditError:  # no such case: an empty answer, like a query with no rows
-            return Case(str(case_id), found=False)
+        with connect(self.db, read_only=True) as con:
+            check_case(con, str(case_id))
+        tl = case_timeline(self.db, self._row, case_id, mask_pii=not unmasked)
         return Case(str(case_id), True, tl["case"], tl["steps"], tl["media"],
                     case_findings(self.db, self._row, case_id, mask_pii=not unmasked), tl["gaps"])
+
+    def compare(self, other: Run | str) -> tuple[pd.DataFrame, list[str]]:
+        """This run against `other` (an earlier run, or its id): per unit and rule the change in
+        items, violations, rate and points, and one warning for each setting that differs
+        (profile, media store, as_of, loads, period)."""
+        from .scores import compare_runs
+
+        other = other if isinstance(other, Run) else Run(self.db, other)
+        with connect(self.db, read_only=True) as con:
+            return compare_runs(con, other._row, self._row)
 
     def report(self, kind: str, out: str | Path, **params: Any) -> Path:
         """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML

@@ -329,6 +329,28 @@ def scores_cmd(db, run, period, profile, out, unmasked, overwrite):
                f"{sheet.officers} 名人员） / wrote the score sheet of run {sheet.run_id} to {sheet.path}")
 
 
+@cli.command("compare")
+@click.argument("run_a")
+@click.argument("run_b")
+@db_option
+@domain_errors
+def compare_cmd(run_a, run_b, db):
+    """Compare two runs: per unit and rule the change in items, violations, rate and points;
+    a warning for each setting that differs (profile, media store, as_of, loads).
+
+    Example:
+
+        zfaudit compare 20261001T090000-zhuzhou_cgzf-2026Q2 latest --db bureau.duckdb
+    """
+    from . import api
+
+    table, warnings = api.run(db, run_b).compare(api.run(db, run_a))
+    for w in warnings:
+        click.echo(f"注意 / warning: {w}")
+    shown = table[(table.violations_change.fillna(1) != 0) | (table.points_change.fillna(1).abs() > 1e-9)]
+    click.echo(api.text_table(shown.round(4)))
+
+
 @cli.command("sample")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write the export into (created if missing).")

@@ -362,3 +362,51 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
         }
     write_sheets(sheets, out, overwrite)
     return ScoreSheet(out, r["run_id"], len(sheets["单位得分"]), len(sheets["人员"]))
+
+
+# ---------------------------------------------------------------- comparing two runs
+
+
+def compare_runs(con: duckdb.DuckDBPyConnection, a: dict, b: dict) -> tuple[pd.DataFrame, list[str]]:
+    """Per unit and ZF rule, run B against run A: items, violations, rate and points of each and
+    their change; and one warning for each setting in which the runs differ (issue 11)."""
+    df = con.execute(_with("""
+        SELECT coalesce(x.unit_id, y.unit_id) AS unit_id, coalesce(x.rule_id, y.rule_id) AS rule_id,
+               x.opportunities AS items_a, y.opportunities AS items_b,
+               x.violations AS violations_a, y.violations AS violations_b,
+               x.rate AS rate_a, y.rate AS rate_b, x.points AS points_a, y.points AS points_b
+        FROM (SELECT * FROM score_items WHERE run_id = $a) x
+        FULL OUTER JOIN (SELECT * FROM score_items WHERE run_id = $b) y
+             ON x.unit_id IS NOT DISTINCT FROM y.unit_id AND x.rule_id = y.rule_id
+        ORDER BY 1, 2"""), {"a": a["run_id"], "b": b["run_id"]}).df()
+    for k in ("items", "violations", "rate", "points"):
+        df[f"{k}_change"] = df[f"{k}_b"] - df[f"{k}_a"]
+    return df, setting_differences(a, b)
+
+
+def setting_differences(a: dict, b: dict) -> list[str]:
+    """One line, Chinese and English, for each setting that makes two runs' numbers not
+    directly comparable."""
+    out = []
+    pa_, pb = recorded_profile(a), recorded_profile(b)
+    if a["profile"] != b["profile"] or pa_ != pb:
+        same_name = a["profile"] == b["profile"]
+        out.append(f"执法主体配置不同{'（同名但内容已改）' if same_name else ''}：{a['profile']} → "
+                   f"{b['profile']} / the profiles differ"
+                   f"{' (same name, changed content)' if same_name else ''}: "
+                   f"{a['profile']} → {b['profile']}")
+    sa, sb = a.get("media_store"), b.get("media_store")
+    sa, sb = (sa if isinstance(sa, str) else None), (sb if isinstance(sb, str) else None)
+    if bool(sa) != bool(sb) or sa != sb:
+        out.append(f"音像存储不同：{sa or '未挂载'} → {sb or '未挂载'}（ZF13 不可直接比较）/ the media "
+                   f"store differs: {sa or 'none'} → {sb or 'none'} (ZF13 not comparable)")
+    if pd.Timestamp(a["as_of"]) != pd.Timestamp(b["as_of"]):
+        out.append(f"期限判断时点不同：{pd.Timestamp(a['as_of']):%Y-%m-%d %H:%M} → "
+                   f"{pd.Timestamp(b['as_of']):%Y-%m-%d %H:%M}（待到期与超期的划分不同）/ as_of "
+                   "differs: deadlines were judged at different times")
+    if load_ids(a) != load_ids(b):
+        out.append(f"所含导入批次不同：{load_ids(a)} → {load_ids(b)} / the loads differ: "
+                   f"{load_ids(a)} → {load_ids(b)}")
+    if (a["period_start"], a["period_end"]) != (b["period_start"], b["period_end"]):
+        out.append(f"审计期间不同：{a.get('label')} → {b.get('label')} / the periods differ")
+    return out
