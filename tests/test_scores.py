@@ -283,3 +283,29 @@ def test_the_score_sheet_shows_deductions_and_units_without_a_score(hand_db, tmp
     assert ded.loc[("U1", "ZF01"), "扣分"] == pytest.approx(25.0)  # 100 × 1/4 (min_items 1)
     assert ded.loc[("U1", "ZF03"), "说明"] == "无合规或违规检查项，不计分"
     assert ded.loc[("U2", "ZF03"), "违规"] == 2 and ded.loc[("U2", "ZF03"), "有效权重"] == 30
+
+
+def test_officers_have_denominators(tmp_path):
+    """issue 11 item 5: officers' counts had no denominators (2 late of 10 and 2 late of 200
+    looked the same). An officer owns every item of a step they were on, and the media items
+    of the device they held."""
+    from small_bureau import AS_OF, make_bureau, rules_profile
+
+    import zfaudit
+    from zfaudit.engine.run import run_audit
+
+    db = make_bureau(tmp_path / "o.duckdb")
+    run_id = run_audit(db, rules_profile(tmp_path, ["ZF01"]), "2026Q3", as_of=AS_OF, progress=False)
+    got = zfaudit.run(db, run_id).officers(unmasked=True).set_index(["officer_id", "rule_id"])
+    # make_bureau: S1 (O1, O2) passes, S2 (O1 alone) and S3 (O3 alone) are violations
+    assert got.loc[("O1", "ZF01"), ["items", "passed", "violations"]].tolist() == [2, 1, 1]
+    assert got.loc[("O1", "ZF01"), "rate"] == pytest.approx(0.5)
+    assert got.loc[("O2", "ZF01"), ["items", "violations"]].tolist() == [1, 0]
+    assert got.loc[("O3", "ZF01"), ["items", "violations"]].tolist() == [1, 1]
+    assert got.loc[("O1", "ZF01"), "officer_name"] == "张三"
+    masked = zfaudit.run(db, run_id).officers()
+    assert "张三" not in set(masked.officer_name)
+    sheet = write_score_sheet(db, tmp_path / "s.xlsx", run_id)
+    detail = _sheet(sheet.path, "人员明细").set_index("人员编号")
+    assert detail.loc["O1", "检查项"] == 2 and detail.loc["O1", "合规率"] == 0.5
+    assert "张三" not in set(detail["姓名"])

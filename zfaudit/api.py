@@ -42,7 +42,7 @@ LABELS_ZH = {
     "unit_name": "单位名称", "due_at": "期限", "observed_at": "实际时间", "detail": "问题描述",
     "clauses": "依据条款", "score": "得分", "rank": "名次", "rules_scored": "计分规则数",
     "run_id": "审计批次", "effective_weight": "有效权重", "points": "得分项", "scorable": "可计分",
-    "name": "姓名", "findings": "发现数",
+    "name": "姓名", "findings": "发现数", "items": "检查项",
 }
 
 
@@ -459,14 +459,16 @@ class Run:
         return _relabel(df.drop(columns=["run_id"]), labels)
 
     def officers(self, unmasked: bool = False, labels: str | None = None) -> pd.DataFrame:
-        """Findings per officer, rule and outcome (long form); names masked unless `unmasked`."""
+        """Per officer and rule: items, passed, violations and rate (an officer's rate with its
+        denominator: 2 late of 10 is not 2 late of 200); names masked unless `unmasked`."""
         from .masking import mask_name
-        from .scores import officer_counts
+        from .scores import officer_rates
 
         with connect(self.db, read_only=True) as con:
-            df = officer_counts(con, self.run_id)
+            df = officer_rates(con, self.run_id)
         if not unmasked:
-            df["name"] = pd.Series([mask_name(v) for v in df.name], index=df.index, dtype=object)
+            df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name],
+                                           index=df.index, dtype=object)
         return _relabel(df, labels)
 
     def case(self, case_id: str, unmasked: bool = False) -> Case:

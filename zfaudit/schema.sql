@@ -68,6 +68,18 @@ CREATE TABLE IF NOT EXISTS findings (
     clauses     VARCHAR
 );
 
+CREATE TABLE IF NOT EXISTS officer_results (
+    run_id        VARCHAR,
+    officer_id    VARCHAR,
+    rule_id       VARCHAR,
+    items         BIGINT,       -- the officer's items of the rule (RULES.md attribution)
+    passed        BIGINT,
+    violations    BIGINT,
+    advisories    BIGINT,
+    pending       BIGINT,
+    not_checked   BIGINT
+);
+
 CREATE TABLE IF NOT EXISTS rule_results (
     run_id        VARCHAR,
     rule_id       VARCHAR,

@@ -174,6 +174,24 @@ def officer_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     ).df()
 
 
+def officer_rates(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
+    """Per officer and ZF rule: items, passed, violations and rate — the officer's own
+    denominators (officer_results, written by the audit). A run audited before that table
+    existed has no items: its violations come from the findings, items and rate stay empty."""
+    df = con.execute("""
+        SELECT r.officer_id, o.name AS officer_name, o.unit_id, un.unit_name, r.rule_id,
+               r.items, r.passed, r.violations, r.advisories, r.pending, r.not_checked,
+               r.passed / nullif(r.passed + r.violations, 0) AS rate
+        FROM officer_results r LEFT JOIN officers o USING (officer_id)
+        LEFT JOIN units un ON un.unit_id = o.unit_id
+        WHERE r.run_id = ? ORDER BY r.officer_id, r.rule_id""", [run_id]).df()
+    if len(df):
+        return df
+    old = officer_counts(con, run_id)
+    old = old[old.outcome == "violation"].rename(columns={"name": "officer_name", "findings": "violations"})
+    return old.drop(columns=["outcome"]).assign(items=None, passed=None, rate=None)
+
+
 def rule_summary(db: Db, run: dict) -> list[dict]:
     """One row per rule of the run (DQ first, then the profile's), with its counts and
     compliance rate (passed ÷ (passed + violations); None when neither)."""
@@ -277,12 +295,32 @@ def officer_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = Fa
                                aggfunc="sum", fill_value=0)
     rank = {zh: i for i, zh in enumerate(OUTCOME_ZH.values())}
     order = sorted(by_rule.columns, key=lambda c: (c.split(" ")[0], rank.get(c.split(" ")[1], 99), c))
-    out = keys.join(by_outcome).join(by_rule[order]).reset_index()
+    rates = officer_rates(con, run["run_id"])
+    totals = pd.DataFrame(index=keys.index)
+    if rates["items"].notna().any():  # the officer's own denominators (officer_results)
+        g = rates.groupby("officer_id")
+        totals["检查项合计"] = g["items"].sum()
+        p, v = g["passed"].sum(), g["violations"].sum()
+        totals["合规率"] = (p / (p + v)).where(p + v > 0)
+    out = keys.join(totals).join(by_outcome).join(by_rule[order]).reset_index()
     first = "违规合计" if "违规合计" in out.columns else out.columns[-1]
     out = out.sort_values([first, "officer_id"], ascending=[False, True]).reset_index(drop=True)
     if not unmasked:
         out["name"] = pd.Series([mask_name(v) for v in out["name"]], index=out.index, dtype=object)
     return out.rename(columns={"officer_id": "人员编号", "name": "姓名", "unit_name": "所属单位"})
+
+
+def officer_rule_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool = False
+                       ) -> pd.DataFrame:
+    """人员明细: per officer and rule, the officer's items, violations and rate."""
+    df = officer_rates(con, run["run_id"])
+    if not unmasked:
+        df["officer_name"] = [mask_name(v) for v in df.officer_name]
+    return pd.DataFrame({
+        "人员编号": df.officer_id, "姓名": df.officer_name, "所属单位": df.unit_name,
+        "规则": df.rule_id, "名称": [rule_text(r)[0] for r in df.rule_id],
+        "检查项": df["items"], "合规": df.passed, "违规": df.violations, "合规率": df.rate,
+    })
 
 
 def rule_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
@@ -357,6 +395,7 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
             "单位得分": unit_sheet(con, r),
             "扣分明细": deduction_sheet(con, r),
             "人员": officer_sheet(con, r, unmasked),
+            "人员明细": officer_rule_sheet(con, r, unmasked),
             "规则": rule_sheet(con, r),
             "说明": about_sheet(r, unmasked),
         }

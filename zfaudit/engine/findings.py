@@ -24,6 +24,33 @@ def materialise(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
         raise AuditError(f"规则 {rule.rule_id} 的 SQL 执行失败 / rule SQL failed: {e}") from e
 
 
+_COUNTS = (
+    "count(*), count(*) FILTER (outcome = 'pass'), count(*) FILTER (outcome = 'violation'), "
+    "count(*) FILTER (outcome = 'advisory'), count(*) FILTER (outcome = 'pending'), "
+    "count(*) FILTER (outcome = 'not_checked')"
+)
+
+
+def write_officer_results(con: duckdb.DuckDBPyConnection, run_id: str, rule: Rule) -> None:
+    """Items per officer and rule (RULES.md: a step item belongs to every officer on the step,
+    a media item to the officer who held the device, a ZF02 item to its officer; case and
+    access items to no officer), with their outcomes — the denominators of officers' rates."""
+    if rule.item_key == ["step_id"]:
+        con.execute(
+            f"INSERT INTO officer_results SELECT ?, so.officer_id, ?, {_COUNTS} "
+            f"FROM audit.{rule.table} AS i JOIN (SELECT DISTINCT step_id, officer_id "
+            "FROM step_officers WHERE officer_id IS NOT NULL) AS so ON so.step_id = i.step_id "
+            "GROUP BY so.officer_id",
+            [run_id, rule.rule_id],
+        )
+    else:
+        con.execute(
+            f"INSERT INTO officer_results SELECT ?, officer_id, ?, {_COUNTS} "
+            f"FROM audit.{rule.table} WHERE officer_id IS NOT NULL GROUP BY officer_id",
+            [run_id, rule.rule_id],
+        )
+
+
 def write_results(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -48,6 +75,8 @@ def write_results(
             f"count(*) FILTER (outcome = 'not_checked') FROM audit.{rule.table} GROUP BY unit_id",
             [run_id, rule.rule_id],
         )
+        if not rule.is_dq:
+            write_officer_results(con, run_id, rule)
         found, violations = con.execute(
             "SELECT count(*), count(*) FILTER (outcome = 'violation') FROM findings "
             "WHERE run_id = ? AND rule_id = ?",

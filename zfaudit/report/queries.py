@@ -20,7 +20,7 @@ from ..periods import label as period_label
 from ..rules.catalogue import OUTCOME_ZH, rule_text
 from ..runs import NEWEST_FIRST, previous_run, profile_rules
 from ..runs import load_ids as run_load_ids
-from ..scores import officer_counts
+from ..scores import officer_counts, officer_rates
 from ..scores import unit_scores as scores_of
 
 # The five headline rates of the quarterly report, in display order.
@@ -209,6 +209,14 @@ def top_officers(
         .reset_index(drop=True)
     )
     df["violations"] = df["violations"].astype(int)
+    # the officer's own denominators: violations of how many items (officer_results)
+    with connect(db, read_only=True) as con:
+        rates = officer_rates(con, run["run_id"])
+    if rates["items"].notna().any():
+        g = rates.groupby("officer_id")
+        p, v = g["passed"].sum(), g["violations"].sum()
+        df["items"] = df.officer_id.map(g["items"].sum())
+        df["rate"] = df.officer_id.map((p / (p + v)).where(p + v > 0))
     if mask_pii:
         df["name"] = df["name"].map(mask_name)
     return df
