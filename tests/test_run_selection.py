@@ -124,3 +124,19 @@ def test_compare_two_runs_and_warn_on_every_setting_that_differs(two_runs, tmp_p
     assert r.exit_code == 0, r.output
     assert sum(line.startswith("注意 / warning:") for line in r.output.splitlines()) == len(
         b.compare(a)[1])
+
+
+def test_every_report_states_its_run_and_the_change_column_warns(two_runs, tmp_path, rendered):
+    """issue 11 item 3/4: every report states run id, entity, period, as_of, media store and
+    loads; the quarterly change column warns when the previous run's settings differ."""
+    for kind in ("quarterly", "case", "spot-check"):
+        html = rendered[kind].read_text("utf-8")
+        assert "执法主体：株洲市城市管理和综合执法局（配置 zhuzhou_cgzf）" in html, kind
+        assert "音像存储：" in html and "导入批次：" in html and "数据截止：" in html, kind
+    src, q3, _, _ = two_runs
+    db = tmp_path / "w.duckdb"
+    shutil.copy(src, db)
+    run_audit(db, "zhuzhou_cgzf", "2026Q2", as_of=AS_OF, progress=False)  # no media store
+    out = zfaudit.run(db, q3).report("quarterly", tmp_path / "q3.html")
+    html = out.read_text("utf-8")
+    assert "与上期比较须注意" in html and "音像存储不同" in html

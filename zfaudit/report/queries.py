@@ -27,6 +27,19 @@ from ..scores import unit_scores as scores_of
 HEADLINE_RULES = ("ZF03", "ZF04", "ZF05", "ZF01", "ZF12")
 
 
+def run_line(run: dict) -> str:
+    """What every report states about its run: the entity (title and profile name), run id,
+    period, as_of, whether the media store was checked, the loads included (issue 11)."""
+    from ..runs import load_ids, recorded_profile
+
+    title = recorded_profile(run).get("title") or run["profile"]
+    store = run.get("media_store")
+    store_text = "已核验原始文件" if isinstance(store, str) and store else "未挂载（ZF13 未核验）"
+    return (f"执法主体：{title}（配置 {run['profile']}） · 审计批次：`{run['run_id']}` · "
+            f"期间：{run['label']} · 数据截止：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
+            f"音像存储：{store_text} · 导入批次：{'、'.join(map(str, load_ids(run))) or '无'}")
+
+
 def pii_values(db: str | Path) -> list[str]:
     """Every personal-data value stored in the contract tables (for scrubbing free text)."""
     parts = [
@@ -45,6 +58,17 @@ def pii_values(db: str | Path) -> list[str]:
 def _df(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
     with connect(db, read_only=True) as con:
         return con.execute(sql, params or []).df()
+
+
+def previous_differences(db: str | Path, run: dict) -> list[str]:
+    """The settings in which the previous period's run differs from this one (zfaudit.scores
+    .setting_differences, the period apart): the quarterly report's change column says them."""
+    from ..scores import setting_differences
+
+    prev = previous_run(db, run)
+    if prev is None:
+        return []
+    return [w for w in setting_differences(prev, run) if "periods differ" not in w]
 
 
 def _unit_filter(unit: str | None) -> tuple[str, list]:
