@@ -132,7 +132,7 @@ def test_every_report_states_its_run_and_the_change_column_warns(two_runs, tmp_p
     for kind in ("quarterly", "case", "spot-check"):
         html = rendered[kind].read_text("utf-8")
         assert "执法主体：株洲市城市管理和综合执法局（配置 zhuzhou_cgzf）" in html, kind
-        assert "音像存储：" in html and "导入批次：" in html and "数据截止：" in html, kind
+        assert "音像存储：" in html and "导入批次：" in html and "期限判断时点：" in html, kind
     src, q3, _, _ = two_runs
     db = tmp_path / "w.duckdb"
     shutil.copy(src, db)

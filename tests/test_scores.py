@@ -309,3 +309,16 @@ def test_officers_have_denominators(tmp_path):
     detail = _sheet(sheet.path, "人员明细").set_index("人员编号")
     assert detail.loc["O1", "检查项"] == 2 and detail.loc["O1", "合规率"] == 0.5
     assert "张三" not in set(detail["姓名"])
+
+
+def test_a_rule_checked_for_none_of_its_items_is_mostly_not_checked(tmp_path):
+    """Review of issue 11: p = v = 0 with nc > 0 is the "mostly not_checked" case of RULES.md
+    (ZF13 without a store), not "no items"; and <= holds at the share exactly (float-safe)."""
+    items, _ = _one_unit(tmp_path, [("ZF13", 0, 0, 10), ("ZF01", 5, 0, 0)], {"ZF13": 40, "ZF01": 60})
+    assert items.loc["ZF13", "not_scored_reason"] == "mostly_not_checked"
+    items, _ = _one_unit(tmp_path / "edge", [("ZF01", 71, 0, 29)], {"ZF01": 60},
+                         max_not_checked_share=0.29)
+    assert bool(items.loc["ZF01", "scored"])
+    _, scores = _one_unit(tmp_path / "rate", [("ZF13", 0, 1, 9), ("ZF01", 5, 0, 0)],
+                          {"ZF13": 40, "ZF01": 60})
+    assert pd.isna(scores.rate_zf13[0])  # no rate shown for a rule the score leaves out

@@ -164,19 +164,29 @@ def report(
     """Render a report ('quarterly', 'case', 'spot-check') of a recorded run to HTML: `run`, or
     the latest run of `profile` (a name or a profile file) and `period`. Nothing is audited
     unless `audit` (see `report_run`). Other parameters: zfaudit.report.render.render_report."""
-    from .report.render import notebook_path, render_report
+    from .report.render import render_report
 
-    if not Path(db).is_file():
-        raise ReportError(f"数据库不存在 / database not found: {db}")
-    notebook_path(kind)  # an unknown kind says so before anything is audited
-    if kind == "case" and params.get("case_id"):
-        from .lookup import check_case
-
-        with connect(db, read_only=True) as con:
-            check_case(con, str(params["case_id"]))
+    check_report(kind, db, params.get("case_id"))
     run_id, _ = report_run(db, run=run, profile=profile, period=period, audit=audit,
                            as_of=as_of, media_store=media_store, lock_wait=lock_wait)
     return render_report(kind, db, out, run=run_id, **params)
+
+
+def check_report(kind: str, db: str | Path, case_id: str | None = None) -> None:
+    """What a report request can be refused for, checked before anything is audited: the
+    database, the kind, the case id (with near matches)."""
+    from .report.render import notebook_path
+
+    if not Path(db).is_file():
+        raise ReportError(f"数据库不存在 / database not found: {db}")
+    notebook_path(kind)
+    if kind == "case":
+        if not case_id:
+            raise ReportError("案件复查需要案件编号 / the case report needs --case")
+        from .lookup import check_case
+
+        with connect(db, read_only=True) as con:
+            check_case(con, str(case_id))
 
 
 def report_run(

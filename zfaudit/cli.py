@@ -262,8 +262,16 @@ def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, 
     """
     from . import api
 
+    api.check_report(kind, db, case_id)  # before anything is audited
+    if (as_of or media_store) and not audit_first:
+        click.echo("注意 / warning: --as-of、--media-store 只在 --audit 审计时使用，本次未使用 / "
+                   "--as-of and --media-store are only used by --audit; ignored")
     run_id, audited = api.report_run(db, run=run, profile=profile, period=period,
                                      audit=audit_first, as_of=as_of, media_store=media_store)
+    if audit_first and not audited:
+        click.echo(f"已有 {period or ''} 的审计批次 {run_id}，未重新审计（--as-of、--media-store 未使用）/ "
+                   f"a run is recorded already ({run_id}): not audited again, --as-of and "
+                   "--media-store unused")
     if audited:
         click.echo(f"已按给定选项审计 {period}（配置 {profile}，"
                    f"{'音像存储 ' + str(media_store) if media_store else '未挂载音像存储'}），审计批次 "

@@ -1,10 +1,10 @@
 """The 评议考核 score sheet: RULES.md "Evaluation and assessment", as SQL views and an xlsx.
 
-Per run and unit, each ZF rule with scorable opportunities (passed + violations > 0) scores
-`effective_weight × rate`, rate = passed / (passed + violations). The profile's weights (from
-audit_runs.profile_json, so a run is scored as it was audited) of the rules without scorable
-opportunities are spread proportionally over the others: effective_weight = 100 × weight / Σ
-weights of the unit's scorable rules, so the total is out of 100. DQ01/DQ02 are not scored.
+Per run and unit, a ZF rule is scored when p + v >= 1 and nc <= max_not_checked_share ×
+(p + v + nc); else not, with its reason. The profile's weights (from audit_runs.profile_json,
+so a run is scored as it was audited) are spread over the scored rules (effective_weight =
+100 × weight / Σ weights of the unit's scored rules) and each scores effective_weight ×
+(1 − v / max(p + v, min_items)); points_lost is the rest. DQ01/DQ02 are not scored.
 
 Views (docs/schema.md): `score_items` (long: one row per run, unit, rule), `scores` (one row per
 run and unit: score, rank, one rate column per rule) and `officer_findings` (findings counted
@@ -56,9 +56,11 @@ WITH rr AS (
 ), r AS (
     SELECT *,
            -- RULES.md: scored when p + v >= 1 and nc <= share x (p + v + nc)
-           CASE WHEN passed + violations < 1 THEN 'no_items'
-                WHEN not_checked > max_not_checked_share * (passed + violations + not_checked)
-                THEN 'mostly_not_checked' END AS not_scored_reason
+           -- (all not_checked is "mostly", not "no items"; a hair of tolerance so that
+           -- 29 of 100 at a share of 0.29 is "not more than", as RULES.md's <= means)
+           CASE WHEN not_checked > max_not_checked_share * (passed + violations + not_checked) + 1e-9
+                THEN 'mostly_not_checked'
+                WHEN passed + violations < 1 THEN 'no_items' END AS not_scored_reason
     FROM w
 ), s AS (
     SELECT *, not_scored_reason IS NULL AS scored,
@@ -86,7 +88,9 @@ FROM e
 """
 
 _RATE_COLS = ",\n       ".join(
-    f"max(rate) FILTER (WHERE rule_id = '{r}') AS rate_{r.lower()}" for r in RULE_IDS
+    # the rate of a rule the unit is scored on (a rule not scored shows no rate beside a score
+    # that leaves it out)
+    f"max(rate) FILTER (WHERE rule_id = '{r}' AND scored) AS rate_{r.lower()}" for r in RULE_IDS
 )
 
 SCORES_SQL = f"""

@@ -174,9 +174,10 @@ def test_an_audit_without_media_store_warns_and_records_it(bureau, tmp_path):
                                  "--period", "2026Q3", "--as-of", AS_OF, "--no-progress"])
     assert r.exit_code == 0, r.output
     warned = [line for line in r.output.splitlines() if line.startswith("注意 / warning:")]
-    assert len(warned) == 1 and "ZF13" in warned[0] and "--media-store" in warned[0]
+    assert len(warned) == 2 and "ZF13" in warned[0] and "--media-store" in warned[0]
+    assert "ZF13 在 1 个单位的未检查项过半（U1）" in warned[1]
     run = zfaudit.run(bureau)
-    assert run.warnings == [warned[0].removeprefix("注意 / warning: ")]
+    assert run.warnings == [w.removeprefix("注意 / warning: ") for w in warned]
     items = run.score_items().set_index(["unit_id", "rule_id"])
     assert items.loc[("U1", "ZF13"), "not_scored_reason"] == "mostly_not_checked"
     assert items.loc[("U1", "ZF13"), "points_lost"] == 0  # the one violation is still a finding

@@ -158,8 +158,10 @@ def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str, prof: Profile,
     printed by `zfaudit audit`, shown by the report and the score sheet)."""
     out = []
     if "ZF13" in prof.rules and not media_store_checked:
-        out.append("未提供 --media-store：ZF13 原始记录完整性未核验（未检查），不计入评分 / no "
-                   "--media-store: ZF13 (originals intact) was not checked and is not scored; "
+        out.append("未提供 --media-store：ZF13 原始记录完整性无法核验，其检查项为未检查（仅缺失哈希的"
+                   "项目记为违规），未检查项过半的单位该规则不计分 / no --media-store: ZF13 "
+                   "(originals intact) could not be verified; its items are not_checked (a missing "
+                   "hash is still a violation) and it is not scored where they are the majority; "
                    "audit again with --media-store DIR")
     rows = con.execute(
         """SELECT rule_id, count(*) AS n, string_agg(unit_id, ', ' ORDER BY unit_id) AS units
@@ -167,8 +169,6 @@ def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str, prof: Profile,
              AND unit_id IS NOT NULL
            GROUP BY rule_id ORDER BY rule_id""", [run_id]).fetchall()
     for rule, n, units in rows:
-        if rule == "ZF13" and not media_store_checked:
-            continue  # said above
         out.append(f"{rule} 在 {n} 个单位的未检查项过半（{units}），对这些单位不计分 / {rule} is "
                    f"mostly not_checked for {n} unit(s) ({units}): not scored for them")
     return out

@@ -36,7 +36,7 @@ def run_line(run: dict) -> str:
     store = run.get("media_store")
     store_text = "已核验原始文件" if isinstance(store, str) and store else "未挂载（ZF13 未核验）"
     return (f"执法主体：{title}（配置 {run['profile']}） · 审计批次：`{run['run_id']}` · "
-            f"期间：{run['label']} · 数据截止：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
+            f"期间：{run['label']} · 期限判断时点：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
             f"音像存储：{store_text} · 导入批次：{'、'.join(map(str, load_ids(run))) or '无'}")
 
 
