@@ -303,3 +303,22 @@ def test_found_by_the_hostile_input_hunt(make_export, tmp_path, q):
     assert q(db3, "SELECT case_id, party_name FROM cases WHERE case_id LIKE 'F%'") == [("F2", "李四")]
     assert q(db3, "SELECT line, column_name, reason FROM quarantine") == [
         (2, "party_name", "formula_no_value")]
+
+
+def test_parquet_numbers_that_lost_digits_and_text_stored_as_bytes(make_export, tmp_path, q):
+    """Found by the hostile hunt: a DOUBLE ID number was stored altered (…1234 → …1264) and
+    a BINARY party name as escaped bytes, rc 0."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "case_id": ["P1", "P2"], "unit_id": ["U1", "U1"],
+        "party_id_no": pa.array([430203199001011234.0, 12345.0], pa.float64()),
+        "party_name": pa.array(["张三".encode(), "李四".encode()], pa.binary()),
+    })
+    db = tmp_path / "t.duckdb"
+    load(make_export({"cases.parquet": lambda p: pq.write_table(table, str(p))}), db)
+    assert q(db, "SELECT case_id, party_id_no, party_name FROM cases WHERE case_id LIKE 'P%'") == [
+        ("P2", "12345", "李四")]
+    assert q(db, "SELECT line, column_name, reason FROM quarantine") == [
+        (1, "party_id_no", "lossy_number")]  # parquet: record index + 1

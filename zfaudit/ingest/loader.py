@@ -526,8 +526,12 @@ def _cell_problems(con: duckdb.DuckDBPyConnection, src: RawSource, cols: dict[st
     }))
     con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_py")
     con.unregister(f"{name}_py")
-    return (f"SELECT s.rowid - {base} AS rid, p.column_name, p.raw_value, p.reason "
-            f"FROM {stage} s JOIN {name} p ON s._line = p.line")
+    if src.line_mode == "column":  # xlsx: the sheet row is stored with each row
+        return (f"SELECT s.rowid - {base} AS rid, p.column_name, p.raw_value, p.reason "
+                f"FROM {stage} s JOIN {name} p ON s._line = p.line")
+    # parquet / json: the line is the row's ordinal + line_offset
+    return (f"SELECT p.line - {src.line_offset} AS rid, p.column_name, p.raw_value, p.reason "
+            f"FROM {name} p")
 
 
 def _repeated_keys(

@@ -657,6 +657,8 @@ def _typed_to_text(con: duckdb.DuckDBPyConnection, rel_sql: str) -> tuple[list[s
         if typ.startswith("TIMESTAMP WITH TIME ZONE"):
             # exports are China local time: an aware timestamp is shown in UTC+8, stored naive
             expr = f"strftime(timezone('Asia/Shanghai', {col}), '%Y-%m-%d %H:%M:%S')"
+        elif typ == "BLOB":  # text stored as bytes: its UTF-8 text, not "\xE5\xBC…"
+            expr = f"decode({col})"
         elif typ in ("FLOAT", "DOUBLE"):
             expr = (
                 f"CASE WHEN {col} = trunc({col}) AND abs({col}) < 9e18 "
@@ -676,7 +678,18 @@ def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSou
         raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {_first_line(e)}") from e
     # file_row_number (= the row's ordinal) lets a load read a few rows again (refetch_sql)
     numbered = f"read_parquet({_lit(str(path))}, file_row_number=true)"
-    return RawSource(path, "parquet", f"(SELECT {', '.join(parts)}, file_row_number FROM {numbered})", headers)
+    src = RawSource(path, "parquet", f"(SELECT {', '.join(parts)}, file_row_number FROM {numbered})", headers)
+    # a floating-point number of 1e15 or more has lost digits (an ID number stored as DOUBLE)
+    desc = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
+    for j, (name, typ, *_rest) in enumerate(d for d in desc if d[0] != "file_row_number"):
+        if typ in ("FLOAT", "DOUBLE"):
+            col = _ident(name)
+            for row, text in con.execute(
+                f"SELECT file_row_number, CAST({col} AS VARCHAR) FROM {numbered} "
+                f"WHERE abs({col}) >= 1e15 AND isfinite({col})"
+            ).fetchall():
+                src.cell_problems.append((int(row) + 1, j, text, "lossy_number"))
+    return src
 
 
 def refetch_sql(src: RawSource, rows: str) -> str | None:
