@@ -192,3 +192,15 @@ def test_values_that_cannot_match_are_refused_with_the_closest_valid_ones(audite
     r = CliRunner().invoke(cli, ["report", "case", "--db", str(db), "--case", ascii_brackets,
                                  "--out", str(tmp_path / "c.html")])
     assert r.exit_code == 1 and case_id in r.output and not (tmp_path / "c.html").exists()
+
+
+def test_case_view_reads_as_a_person_reads_it(audited_db, run):
+    """issue 16 (partly): the case table showed 执法类别 "penalty" and "None"; media without a
+    finding showed late_upload <NA>."""
+    db, run_id = audited_db
+    case_id = q(db, "SELECT case_id FROM cases WHERE category = 'penalty' AND procedure = 'general' "
+                    "AND concluded_at IS NULL ORDER BY 1 LIMIT 1").case_id[0]
+    c = run.case(case_id)
+    h = c._repr_html_()
+    assert "行政处罚" in h and "一般程序" in h and "penalty" not in h and "None" not in h
+    assert c.media.late_upload.isin([True, False]).all()

@@ -55,3 +55,14 @@ def test_profile_show_errors(tmp_path):
     f.write_text("extends: linzi_amr\nname: bad\nstages: {patrol: [req]}\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["profile", "show", str(f)])
     assert r.exit_code == 1 and "unknown stage code 'patrol'" in r.output
+
+
+def test_a_profile_path_that_does_not_exist_says_file_not_found(tmp_path):
+    """issue 16 (partly): `--profile my_bureau.yaml` said "unknown profile"."""
+    import pytest
+
+    from zfaudit.errors import ProfileError
+    from zfaudit.profiles import get_profile
+
+    with pytest.raises(ProfileError, match="profile file not found: .*my_bureau.yaml"):
+        get_profile("my_bureau.yaml")

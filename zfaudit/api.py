@@ -63,6 +63,20 @@ def _relabel(df: pd.DataFrame, labels: str | None) -> pd.DataFrame:
     return out.rename(columns=LABELS_ZH)
 
 
+def _case_cell(column: str, value: Any) -> str:
+    """A case field as a reader sees it: codes by their Chinese label (penalty → 行政处罚),
+    empty for no value (never "None")."""
+    from .contract import contract
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    cases = contract().tables["cases"]
+    codeset = cases.column(column).codeset if column in cases.column_names else None
+    if codeset:
+        return str(contract().codesets[codeset].get(value, value))
+    return str(value)
+
+
 def _pct(v: Any) -> str:
     return "—" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
 
@@ -351,7 +365,7 @@ class Case:
         if not self.found:
             return f"<p>找不到案件 / case not found: {html.escape(str(self.case_id))}</p>"
         head = "".join(
-            f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(self.info.get(c, '')))}</td></tr>"
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(_case_cell(c, self.info.get(c)))}</td></tr>"
             for c, k in (("case_id", "案件编号"), ("unit_name", "承办单位"), ("category", "执法类别"),
                          ("procedure", "程序类型"), ("party_name", "当事人"),
                          ("opened_at", "立案时间"), ("concluded_at", "结案时间"),

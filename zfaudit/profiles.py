@@ -135,6 +135,12 @@ def _load_raw(name_or_path: str | Path, base_dir: Path | None = None) -> tuple[d
         except UnicodeDecodeError:
             text = path.read_text("gb18030")  # saved from a Chinese Windows editor
         return _read_yaml(text, name), path.resolve().parent
+    if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
+        # a path, not a name: say where it was looked for
+        raise ProfileError(
+            f"配置文件不存在 / profile file not found: {path.resolve()} (a profile file is a "
+            f"bureau's YAML, docs/profiles.md; shipped profiles: {', '.join(list_profiles())})"
+        )
     raise ProfileError(
         f"未知的配置 / unknown profile {name!r}: use one of {', '.join(list_profiles())} or a YAML file path"
     )

@@ -361,7 +361,10 @@ def case_timeline(db: str | Path, run: dict, case_id: str, mask_pii: bool = True
             """
             SELECT m.media_id, m.step_id, m.kind, m.recorded_start, m.recorded_end,
                    m.uploaded_at, o.name AS officer,
-                   bool_or(f.rule_id = 'ZF04' AND f.outcome = 'violation') AS late_upload
+                   -- false, not NULL, for media without any finding (they were on time or
+                   -- are not due): only a ZF04 violation is a late upload
+                   coalesce(bool_or(f.rule_id = 'ZF04' AND f.outcome = 'violation'), false)
+                       AS late_upload
             FROM media m LEFT JOIN officers o USING (officer_id)
             LEFT JOIN findings f ON f.media_id = m.media_id AND f.run_id = ?
             WHERE m.case_id = ? GROUP BY ALL ORDER BY m.recorded_start, m.media_id
