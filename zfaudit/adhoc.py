@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .errors import ZfauditError
+from .errors import ZfauditError, first_line
 from .export import display_width as _width
 from .sandbox import check_query, open_console
 
@@ -39,10 +39,10 @@ def run_sql(db: str | Path, query: str, params: list | dict | None = None,
     except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
         raise ZfauditError(
             "只读查询：不能读写文件、修改数据库或更改设置 / read-only: ad-hoc SQL cannot read or "
-            f"write files, change the database or change settings ({_first_line(e)})"
+            f"write files, change the database or change settings ({first_line(e)})"
         ) from e
     except duckdb.Error as e:
-        raise ZfauditError(f"SQL 执行失败 / query failed: {_first_line(e)}") from e
+        raise ZfauditError(f"SQL 执行失败 / query failed: {first_line(e)}") from e
     finally:
         con.close()
     # pandas turns DATE into midnight timestamps; give dates back as dates (2026-10-10)
@@ -50,10 +50,6 @@ def run_sql(db: str | Path, query: str, params: list | dict | None = None,
         if str(d[1]) == "DATE" and pd.api.types.is_datetime64_any_dtype(df.iloc[:, j]):
             df.isetitem(j, df.iloc[:, j].dt.date.astype(object))
     return df
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 # ------------------------------------------------------------------ terminal table

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import ZfauditError
+from .errors import ZfauditError, first_line
 
 if TYPE_CHECKING:
     from .api import Run
@@ -41,7 +41,7 @@ def domain_errors(fn):
 def system_error_text(e: Exception) -> str | None:
     """One line, Chinese and English, for an OS or DuckDB error; None for anything else (a
     bug: its traceback is what a maintainer needs)."""
-    first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    first = first_line(e)
     if "no space left" in str(e).lower() or getattr(e, "errno", None) == 28:
         return ("磁盘空间不足，操作未完成，数据库保持原样；请释放空间后重试 / no space left on "
                 f"device: nothing was changed (one transaction); free space and retry ({first})")

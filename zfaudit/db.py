@@ -26,6 +26,11 @@ NOT_DATABASES = {".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson
                  ".gz", ".wal"}
 
 
+def literal(s: str) -> str:
+    """A SQL string literal (paths, names and codes that come from outside)."""
+    return "'" + str(s).replace("'", "''") + "'"
+
+
 def is_duckdb_file(path: Path) -> bool:
     """The file starts like a DuckDB database (its 4-byte magic at offset 8)."""
     try:
@@ -61,9 +66,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def attach(con: duckdb.DuckDBPyConnection, db: Path, alias: str, read_only: bool) -> None:
     """ATTACH the file under `alias`; a lock held by another process is a clear error."""
-    path = "'" + str(db).replace("'", "''") + "'"
     try:
-        con.execute(f"ATTACH {path} AS {alias}" + (" (READ_ONLY)" if read_only else ""))
+        con.execute(f"ATTACH {literal(str(db))} AS {alias}" + (" (READ_ONLY)" if read_only else ""))
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise DatabaseLockedError(

@@ -1,6 +1,12 @@
 """Domain errors: the CLI turns each into a one-line message and a non-zero exit."""
 
 
+def first_line(e: BaseException) -> str:
+    """The first line of an error's text (DuckDB appends its internal state below it)."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
 class ZfauditError(Exception):
     """Base class for errors a user can act on (bad input, missing data, bad options)."""
 

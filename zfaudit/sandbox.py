@@ -23,27 +23,16 @@ from pathlib import Path
 
 import duckdb
 
-from .contract import contract
 from .db import attach, check_db_path
+from .db import literal as _lit
 from .errors import ZfauditError
-from .masking import RAW_ROW, RAW_VALUE, mask_id, mask_name, mask_raw_row, mask_value
+from .masking import RAW_ROW, RAW_VALUE, mask_raw_row, mask_value, pii_columns
 
 HIDDEN = "zf_data"  # the attached file; a masked query may not name it
 TABLE_FUNCTIONS = {  # table functions a query may call: none of them reads data or files
     "range", "generate_series", "unnest", "duckdb_tables", "duckdb_columns", "duckdb_views",
     "duckdb_schemas", "duckdb_types", "duckdb_constraints", "duckdb_indexes",
 }
-
-
-def personal_columns() -> dict[str, str]:
-    """Column name → how it is masked ('name', 'id'), for every table and view of the database:
-    the contract's personal-data columns wherever a column of that name appears."""
-    out: dict[str, str] = {}
-    for table in contract().tables.values():
-        for col in table.columns:
-            if col.pii:
-                out[col.name] = "id" if col.name.endswith("_id_no") else "name"
-    return out
 
 
 def open_console(db: str | Path, unmasked: bool = False) -> duckdb.DuckDBPyConnection:
@@ -70,12 +59,12 @@ def open_console(db: str | Path, unmasked: bool = False) -> duckdb.DuckDBPyConne
 
 
 def _masked_views(con: duckdb.DuckDBPyConnection) -> None:
-    con.create_function("zf_mask_name", mask_name, ["VARCHAR"], "VARCHAR")
-    con.create_function("zf_mask_id", mask_id, ["VARCHAR"], "VARCHAR")
     con.create_function("zf_mask_raw_row", mask_raw_row, ["VARCHAR"], "VARCHAR")
-    con.create_function("zf_mask_raw_value", lambda col, v: mask_value(col or "", v),
+    # the value masked as the personal data of the column named (an ID number or a name):
+    # masking.mask_value decides, as for exports
+    con.create_function("zf_mask_value", lambda col, v: mask_value(col or "", v),
                         ["VARCHAR", "VARCHAR"], "VARCHAR")
-    personal = personal_columns()
+    personal = pii_columns()
     # tables first: a stored view binds its table names at query time, in this console, so
     # it reads the masked views of its tables (and must find them when it is created)
     objects = con.execute(
@@ -98,17 +87,16 @@ def _masked_views(con: duckdb.DuckDBPyConnection) -> None:
                     f"FROM {HIDDEN}.{_ident(schema)}.{_ident(name)}")
 
 
-def _masked(col: str, personal: dict[str, str], has_column_name: bool) -> str:
+def _masked(col: str, personal: frozenset[str], has_column_name: bool) -> str:
     c = _ident(col)
     if col == RAW_ROW:
         return f"zf_mask_raw_row({c}) AS {c}"
     if col == RAW_VALUE:  # a bad cell is masked as the column it was read for
         label = "column_name" if has_column_name else "'name'"
-        return f"zf_mask_raw_value({label}, {c}) AS {c}"
-    how = personal.get(col)
-    if how is None:
+        return f"zf_mask_value({label}, {c}) AS {c}"
+    if col not in personal:
         return c
-    return f"zf_mask_{how}(CAST({c} AS VARCHAR)) AS {c}"
+    return f"zf_mask_value({_lit(col)}, CAST({c} AS VARCHAR)) AS {c}"
 
 
 def check_query(con: duckdb.DuckDBPyConnection, query: str) -> None:

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..contract import Column, Reason, Table, contract, normalize_name
 from ..db import check_db_path, connect
-from ..errors import CalendarError, InputError
+from ..errors import CalendarError, InputError, first_line
 from ..workdays import ensure_years
 from . import typing_sql as T
 from .readers import (
@@ -393,11 +393,6 @@ def _read_typed(con: duckdb.DuckDBPyConnection, job: _Job, total_lines: int | No
     return src, cols, stage
 
 
-def _first(e: Exception) -> str:
-    """The first line of a DuckDB message (the rest is its internal state)."""
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
 
 def _create_stage(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource, tag: str) -> str:
     """The staging table: the target's own columns (plus bookkeeping), in the database file.
@@ -447,9 +442,9 @@ def _insert_typed(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,
         text = str(e).lower()
         if src.fmt == "csv" and ("strict_mode" in text or "new line" in text or "newline" in text):
             raise _LineEndError(
-                f"{src.path.name} 的换行符不一致 / {src.path.name}: mixed line ends ({_first(e)})"
+                f"{src.path.name} 的换行符不一致 / {src.path.name}: mixed line ends ({first_line(e)})"
             ) from e
-        raise InputError(f"无法读取 {src.path.name} / cannot read {src.path.name}: {_first(e)}") from e
+        raise InputError(f"无法读取 {src.path.name} / cannot read {src.path.name}: {first_line(e)}") from e
 
 
 def _bad_cells(con: duckdb.DuckDBPyConnection, table: Table, src: RawSource,

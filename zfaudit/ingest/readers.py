@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from ..contract import normalize_name
-from ..errors import InputError
+from ..errors import InputError, first_line
 from .typing_sql import lit as _lit  # file paths and header names come from outside
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json"}
@@ -647,10 +647,13 @@ def _sheet_part(z, sheet_name: str) -> str:
 # ---------------------------------------------------------------- parquet / json
 
 
-def _typed_to_text(con: duckdb.DuckDBPyConnection, rel_sql: str) -> tuple[list[str], list[str]]:
-    """Headers of rel_sql and, per column, an expression casting it to text as r0..rN."""
+def _typed_to_text(con: duckdb.DuckDBPyConnection, rel_sql: str
+                   ) -> tuple[list[str], list[str], list[str]]:
+    """Headers of rel_sql, per column an expression casting it to text as r0..rN, and the
+    columns' types."""
     desc = con.execute(f"DESCRIBE SELECT * FROM {rel_sql}").fetchall()
     headers = [d[0] for d in desc if d[0] != "file_row_number"]
+    types = [d[1] for d in desc if d[0] != "file_row_number"]
     parts = []
     for i, (name, typ, *_rest) in enumerate(d for d in desc if d[0] != "file_row_number"):
         col = _ident(name)
@@ -667,21 +670,20 @@ def _typed_to_text(con: duckdb.DuckDBPyConnection, rel_sql: str) -> tuple[list[s
         else:
             expr = f"CAST({col} AS VARCHAR)"
         parts.append(f"{expr} AS r{i}")
-    return headers, parts
+    return headers, parts, types
 
 
 def open_parquet(con: duckdb.DuckDBPyConnection, path: Path, tag: str) -> RawSource:
     rel = f"read_parquet({_lit(str(path))})"
     try:
-        headers, parts = _typed_to_text(con, rel)
+        headers, parts, types = _typed_to_text(con, rel)
     except duckdb.Error as e:
-        raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {_first_line(e)}") from e
+        raise InputError(f"无法读取 Parquet 文件 / cannot read {path.name}: {first_line(e)}") from e
     # file_row_number (= the row's ordinal) lets a load read a few rows again (refetch_sql)
     numbered = f"read_parquet({_lit(str(path))}, file_row_number=true)"
     src = RawSource(path, "parquet", f"(SELECT {', '.join(parts)}, file_row_number FROM {numbered})", headers)
     # a floating-point number of 1e15 or more has lost digits (an ID number stored as DOUBLE)
-    desc = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
-    for j, (name, typ, *_rest) in enumerate(d for d in desc if d[0] != "file_row_number"):
+    for j, (name, typ) in enumerate(zip(headers, types, strict=True)):
         if typ in ("FLOAT", "DOUBLE"):
             col = _ident(name)
             for row, text in con.execute(
@@ -706,11 +708,6 @@ def refetch_sql(src: RawSource, rows: str) -> str | None:
     return None
 
 
-def _first_line(e: Exception) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
 def open_json(con: duckdb.DuckDBPyConnection, path: Path, tag: str,
               table_columns: tuple[str, ...] = ()) -> RawSource:
     p = _lit(str(path))
@@ -729,7 +726,7 @@ def open_json(con: duckdb.DuckDBPyConnection, path: Path, tag: str,
         raise InputError(
             f"{path.name} 不是可读取的 JSON 记录文件（应为 [{{…}}, …] 或每行一条记录）/ "
             f"{path.name} is not a JSON file of records ([{{…}}, …] or one object per line): "
-            f"{_first_line(e)}"
+            f"{first_line(e)}"
         ) from e
     headers = [d[0] for d in desc]
     columns = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in headers) + "}"

@@ -8,6 +8,7 @@ a bad cell). Accepted spellings are documented in docs/decisions.md ("Loader").
 from __future__ import annotations
 
 from ..contract import Column, contract
+from ..db import literal as lit  # one quoting rule for all of zfaudit's SQL
 
 # Accepted date/time spellings: ISO with " " or "T", "2026/7/1 9:30", "2026年7月1日 9时30分15秒";
 # seconds optional; fractions (parquet/json exports). Each value is sent to exactly one strptime
@@ -21,9 +22,6 @@ _FW = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 _HW = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 
 
-def lit(s: str) -> str:
-    """A SQL string literal."""
-    return "'" + s.replace("'", "''") + "'"
 
 
 def _list(items: list[str] | tuple[str, ...]) -> str:

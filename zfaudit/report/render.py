@@ -14,8 +14,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from ..db import is_duckdb_file
-from ..errors import ReportError
+from ..errors import ReportError, ZfauditError
 from ..export import strip_remote_tags, writable
 from ..periods import label as period_label
 from ..periods import parse_period
@@ -86,12 +85,10 @@ def render_report(
     ipynb_path = html_path.with_suffix(".ipynb")
     targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
     for p in targets:  # the one rule for outputs: never a database, existing only with overwrite
-        if p.exists() and not overwrite and not is_duckdb_file(p):
-            raise ReportError(
-                f"报告已存在，未覆盖 / report exists, not overwritten (use --overwrite, or "
-                f"overwrite=True in Python): {p}"
-            )
-        writable(p, overwrite)
+        try:
+            writable(p, overwrite)
+        except ZfauditError as e:
+            raise ReportError(str(e)) from e
     html_path.parent.mkdir(parents=True, exist_ok=True)
     # Everything is written into a scratch folder beside the output and moved into place only
     # when the whole render succeeded: a failed render leaves no partial file behind (and an
