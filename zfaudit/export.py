@@ -142,7 +142,7 @@ class _Formats:
         """A column's number format by its (display) name: rates as %, scores with 2 decimals."""
         if "率" in name:
             return self.pct
-        if name in ("得分", "权重"):
+        if name in ("得分", "权重", "扣分", "有效权重"):
             return self.num
         return None
 
