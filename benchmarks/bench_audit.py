@@ -57,10 +57,13 @@ else:
         for rule in rules_for_profile(prof):
             con.execute(f"CREATE OR REPLACE TABLE audit.{rule.table} AS {rule.sql}")
             cols = ", ".join(ITEM_COLUMNS)
-            con.execute(f"INSERT INTO findings SELECT 'floor', {cols}, ? FROM audit.{rule.table} "
-                        "WHERE outcome <> 'pass'", [prof.clauses.get(rule.rule_id)])
+            con.execute(f"INSERT INTO findings (run_id, {cols}, clauses, finding_key) SELECT "
+                        f"'floor', {cols}, ?, {rule.finding_key_sql(rule.table)} "
+                        f"FROM audit.{rule.table} WHERE outcome <> 'pass'",
+                        [prof.clauses.get(rule.rule_id)])
             con.execute(
-                "INSERT INTO rule_results SELECT 'floor', ?, unit_id, count(*), "
+                "INSERT INTO rule_results (run_id, rule_id, unit_id, opportunities, passed, "
+                "violations, advisories, pending, not_checked) SELECT 'floor', ?, unit_id, count(*), "
                 "count(*) FILTER (outcome = 'pass'), count(*) FILTER (outcome = 'violation'), "
                 "count(*) FILTER (outcome = 'advisory'), count(*) FILTER (outcome = 'pending'), "
                 f"count(*) FILTER (outcome = 'not_checked') FROM audit.{rule.table} GROUP BY unit_id",

@@ -30,7 +30,7 @@ def db(tmp_path):
                         "started_at, finished_at, profile_json) VALUES (?, 'zhuzhou_cgzf', "
                         "'2026-07-01', '2026-10-01', '2026-10-20', ?, ?, ?)",
                         [run_id, started, started, json.dumps(prof, ensure_ascii=False)])
-        con.executemany("INSERT INTO rule_results VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)", [
+        con.executemany("INSERT INTO rule_results VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)", [
             ("R-new", "ZF01", "U1", 4, 3, 1), ("R-new", "ZF01", "U2", 2, 2, 0),
             ("R-new", "ZF02", "U2", 2, 1, 1), ("R-old", "ZF01", "U1", 1, 1, 0)])
         con.executemany("INSERT INTO findings (run_id, rule_id, outcome, step_id, officer_id, "

@@ -31,7 +31,7 @@ def _run(con, run_id, weights, rows, started="2026-10-20 09:00", min_items=1, nc
                 "'2026-10-01', '2026-10-20', ?, ?, ?)",
                 [run_id, started, started, json.dumps(prof)])
     # (rule, unit, passed, violations, advisories)
-    con.executemany("INSERT INTO rule_results VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
+    con.executemany("INSERT INTO rule_results VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
                     [(run_id, r, u, p + v + a, p, v, a) for r, u, p, v, a in rows])
 
 
@@ -223,7 +223,7 @@ def _one_unit(tmp_path, rows, weights, **profile):
         con.execute("INSERT INTO audit_runs (run_id, profile, period_start, period_end, as_of, "
                     "started_at, finished_at, profile_json) VALUES ('R', 't', '2026-07-01', "
                     "'2026-10-01', '2026-10-20', '2026-10-20', '2026-10-20', ?)", [json.dumps(prof)])
-        con.executemany("INSERT INTO rule_results VALUES ('R', ?, 'U1', ?, ?, ?, 0, 0, ?)",
+        con.executemany("INSERT INTO rule_results VALUES ('R', ?, 'U1', ?, ?, ?, 0, 0, ?, 0)",
                         [(r, p + v + nc, p, v, nc) for r, p, v, nc in rows])
         items = score_items(con, "R").set_index("rule_id")
         scores = unit_scores(con, "R")

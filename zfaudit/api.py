@@ -42,7 +42,12 @@ LABELS_ZH = {
     "unit_name": "单位名称", "due_at": "期限", "observed_at": "实际时间", "detail": "问题描述",
     "clauses": "依据条款", "score": "得分", "rank": "名次", "rules_scored": "计分规则数",
     "run_id": "审计批次", "effective_weight": "有效权重", "points": "得分项", "scorable": "可计分",
-    "name": "姓名", "findings": "发现数", "items": "检查项",
+    "name": "姓名", "findings": "发现数", "items": "检查项", "excused": "例外",
+    "finding_key": "问题编号", "rule_title": "规则名称", "status": "状态代码", "status_zh": "状态",
+    "previous_run_id": "上一批次", "exception_id": "例外登记编号", "reason": "理由代码",
+    "reason_zh": "例外理由", "note": "情况说明", "document_no": "依据文号",
+    "requested_by": "申请人", "requested_at": "申请时间", "approved_by": "审批人",
+    "approved_at": "审批时间",
 }
 
 
@@ -142,6 +147,21 @@ def audit(
     run_id = run_audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
                        progress=progress)
     return Run(db, run_id)
+
+
+def exceptions_import(file: str | Path, db: str | Path, progress: bool | None = None,
+                      encoding: str | None = None, force: bool = False) -> LoadReport:
+    """Load an exceptions register file (例外登记: csv, xlsx, json; Chinese headers and reason
+    names) into `db` with every guarantee of `load`. Audits apply it from their next run."""
+    from .ingest.loader import import_records
+
+    return import_records(file, db, "exceptions", progress=progress, encoding=encoding, force=force)
+
+
+def exceptions_list(db: str | Path, run_id: str = "latest", unmasked: bool = False
+                    ) -> pd.DataFrame:
+    """The register as run `run_id` judged it (`Run.exceptions`)."""
+    return Run(db, run_id).exceptions(unmasked=unmasked)
 
 
 def run(db: str | Path, run_id: str = "latest", profile: str | Path | None = None,
@@ -516,6 +536,31 @@ class Run:
         other = other if isinstance(other, Run) else Run(self.db, other)
         with connect(self.db, read_only=True) as con:
             return compare_runs(con, other._row, self._row)
+
+    def lifecycle(self, labels: str | None = None) -> pd.DataFrame:
+        """Each finding key's status against the previous run of the same profile and period
+        (RULES.md "Lifecycle": new, persisting, rectified, excused, gone). Without a previous
+        run every violation is new."""
+        from .supervision.lifecycle import lifecycle
+
+        with connect(self.db, read_only=True) as con:
+            return _relabel(lifecycle(con, self.run_id), labels)
+
+    def exceptions(self, unmasked: bool = False, labels: str | None = None) -> pd.DataFrame:
+        """The exceptions register as this run judged it: each row's status (applied, or the
+        first reason it did not apply), reason, note and approver (names masked unless
+        `unmasked`)."""
+        from .supervision.exceptions import exception_rows
+
+        with connect(self.db, read_only=True) as con:
+            return _relabel(exception_rows(con, self.run_id, unmasked), labels)
+
+    def lifecycle_summary(self) -> str | None:
+        """One line of status counts against the previous run; None without one."""
+        from .supervision.lifecycle import summary_line
+
+        with connect(self.db, read_only=True) as con:
+            return summary_line(con, self._row)
 
     def report(self, kind: str, out: str | Path, **params: Any) -> Path:
         """Render a report of this run ('quarterly', 'case', 'spot-check') to HTML

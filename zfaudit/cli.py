@@ -306,6 +306,9 @@ def audit_cmd(db, profile, period, as_of, media_store, docs, fail_on, progress, 
     run = api.audit(db, profile, period, as_of=as_of, media_store=media_store, docs=docs,
                     progress=progress, overwrite=overwrite)
     click.echo(summary_text(run))
+    lifecycle = run.lifecycle_summary()
+    if lifecycle:
+        click.echo(lifecycle)
     for w in run.warnings:
         click.echo(f"注意 / warning: {w}")
     if fail_on == "violation" and run.violation_count():
@@ -357,6 +360,55 @@ def compare_cmd(run_a, run_b, db):
         click.echo(f"注意 / warning: {w}")
     shown = table[(table.violations_change.fillna(1) != 0) | (table.points_change.fillna(1).abs() > 1e-9)]
     click.echo(api.text_table(shown.round(4)))
+
+
+@cli.group("exceptions")
+def exceptions_group():
+    """The exceptions register (例外登记 / 情况说明): import it, list how a run judged it.
+
+    Example:
+
+        zfaudit exceptions import 例外登记.xlsx --db bureau.duckdb
+    """
+
+
+@exceptions_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--encoding", help="Force the CSV encoding (default: detected).")
+@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@domain_errors
+def exceptions_import(file, db, encoding, force):
+    """Load an exceptions register (csv, xlsx, json; Chinese headers and reason names); bad
+    rows are quarantined, a newer version of a row replaces it. The next audit applies it.
+
+    Example:
+
+        zfaudit exceptions import 例外登记.xlsx --db bureau.duckdb
+    """
+    from . import api
+
+    click.echo(api.exceptions_import(file, db, encoding=encoding, force=force).summary_text())
+
+
+@exceptions_group.command("list")
+@db_option
+@run_option
+@click.option("--unmasked", is_flag=True, help="Names unmasked (internal use only).")
+@domain_errors
+def exceptions_list(db, run, unmasked):
+    """How a run judged each register row: applied (excused) or why not.
+
+    Example:
+
+        zfaudit exceptions list --db bureau.duckdb --run latest
+    """
+    from . import api
+
+    df = api.exceptions_list(db, run, unmasked=unmasked)
+    shown = df[["exception_id", "rule_id", "finding_key", "unit_id", "reason_zh", "status",
+                "status_zh", "approved_by", "approved_at"]]
+    click.echo(api.text_table(shown))
 
 
 @cli.command("sample")

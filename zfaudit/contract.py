@@ -75,6 +75,8 @@ class Table:
     key: tuple[str, ...]
     required: bool
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # the legal-affairs office's own records: imported by their own command, not with an export
+    supervision: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -144,6 +146,7 @@ def contract() -> Contract:
                 Column(cname, c["type"], tuple(c.get("zh", [])), bool(c.get("pii", False)))
                 for cname, c in t["columns"].items()
             ),
+            supervision=bool(t.get("supervision", False)),
         )
         for name, t in raw["tables"].items()
     }

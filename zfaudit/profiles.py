@@ -35,7 +35,10 @@ TOP_KEYS = (
     "name", "title", "seed", "description", "extends", "rules", "stages",
     "simple_decision_notice", "obstructed_field_full", "gap_tolerance_seconds",
     "deadlines", "keeping", "access", "weights", "clauses", "min_items", "max_not_checked_share",
+    "exception_reasons", "rectification_days",
 )
+# RULES.md "Supervision cycle": the reasons that also need a document_no (the provision)
+REASONS_NEEDING_DOCUMENT = ("special_legal_provision",)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class Profile:
     def weights(self) -> dict[str, float]:
         # a null weight is how a bureau's file removes an inherited one
         return {k: float(v) for k, v in (self.data.get("weights") or {}).items() if v is not None}
+
+    @property
+    def exception_reasons(self) -> dict[str, list[str]]:
+        """rule id → the exception reasons the profile accepts for it (RULES.md table)."""
+        return {k.upper(): list(v or []) for k, v in (self.data.get("exception_reasons") or {}).items()}
 
     @property
     def clauses(self) -> dict[str, str]:
@@ -161,7 +169,43 @@ def get_profile(name_or_path: str | Path | Profile) -> Profile:
         if key not in data:
             raise ProfileError(f"配置缺少 {key} / profile {name_or_path} lacks {key!r}")
     validate(data, str(name_or_path))
+    _check_reason_ceiling(data, raw, base_dir, str(name_or_path))
     return Profile(str(data["name"]), data)
+
+
+def _shipped_root(raw: dict, base_dir: Path | None, origin: str) -> str | None:
+    """The shipped profile a bureau's file ultimately extends (None: it extends none)."""
+    seen = {origin}
+    while raw.get("extends"):
+        parent = str(raw["extends"])
+        if parent in list_profiles() and "/" not in parent:
+            return parent
+        if parent in seen:
+            return None  # _resolve has already refused the circle
+        seen.add(parent)
+        raw, base_dir = _load_raw(parent, base_dir)
+    return None
+
+
+def _check_reason_ceiling(data: dict, raw: dict, base_dir: Path | None, origin: str) -> None:
+    """RULES.md: a bureau's profile may narrow the exception reasons, never widen them beyond
+    the table — the column of the shipped profile it extends, or (extending none) any column."""
+    if base_dir is None:  # a shipped profile is a column of the table itself
+        return
+    root = _shipped_root(raw, base_dir, origin)
+    roots = [root] if root else list_profiles()
+    allowed: set[tuple[str, str]] = set()
+    for name in roots:
+        shipped = _read_yaml(shipped_dir().joinpath(f"{name}.yaml").read_text("utf-8"), name)
+        allowed |= {(r.upper(), x) for r, xs in (shipped.get("exception_reasons") or {}).items()
+                    for x in xs or []}
+    wider = sorted(f"{r}:{x}" for r, xs in (data.get("exception_reasons") or {}).items()
+                   for x in xs or [] if (str(r).upper(), x) not in allowed)
+    if wider:
+        where = f"其继承的 {root}" if root else "任一内置配置"
+        _fail(origin, f"exception_reasons 超出{where}允许的范围：{', '.join(wider)}（只能收窄，不能放宽）",
+              f"exception_reasons widen what {root or 'any shipped profile'} allows: "
+              f"{', '.join(wider)} (a bureau's profile may narrow them, never widen them)")
 
 
 def profile_summaries() -> list[dict[str, Any]]:
@@ -225,6 +269,10 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
     _check_rule_ids(origin, data.get("clauses") or {}, "clauses")
     _check_keeping(origin, data.get("keeping") or {})
     _check_scoring(origin, data)
+    _check_exception_reasons(origin, data.get("exception_reasons") or {})
+    days = data.get("rectification_days", 15)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        _fail(origin, "rectification_days 应为正整数", f"rectification_days must be an integer >= 1, got {days!r}")
     gap = data.get("gap_tolerance_seconds", 120)
     if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
         _fail(origin, "gap_tolerance_seconds 应为非负整数", "gap_tolerance_seconds must be an integer >= 0")
@@ -287,6 +335,22 @@ def _check_scoring(origin: str, data: dict) -> None:
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         _fail(origin, "max_not_checked_share 应为 0 到 1 之间的数",
               f"max_not_checked_share must be a number from 0 to 1, got {share!r}")
+
+
+def _check_exception_reasons(origin: str, reasons: Any) -> None:
+    if not isinstance(reasons, dict):
+        _fail(origin, "exception_reasons 应为映射（规则: [理由代码]）",
+              "exception_reasons must be a mapping rule: [reason codes]")
+    _check_rule_ids(origin, reasons, "exception_reasons")
+    codes = contract().codesets["exception_reason"]
+    for rule, xs in reasons.items():
+        if xs is not None and not isinstance(xs, list):
+            _fail(origin, f"{rule} 的例外理由应为列表", f"exception_reasons of {rule} must be a list")
+        bad = [x for x in xs or [] if x not in codes]
+        if bad:
+            _fail(origin, f"{rule} 有未知例外理由 {', '.join(map(str, bad))}",
+                  f"{rule}: unknown exception reason(s) {', '.join(map(str, bad))} "
+                  f"(valid: {', '.join(codes)})")
 
 
 def _check_keeping(origin: str, keeping: dict) -> None:

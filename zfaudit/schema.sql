@@ -48,14 +48,16 @@ CREATE TABLE IF NOT EXISTS audit_runs (
     load_ids        INTEGER[],
     profile_json    VARCHAR,    -- the resolved profile, so the run can be reproduced
     media_store     VARCHAR,
-    warnings        VARCHAR[]   -- what the audit could not check, said at audit time (issue 11)
+    warnings        VARCHAR[],  -- what the audit could not check, said at audit time (issue 11)
+    previous_run_id VARCHAR     -- the run before it in its sequence (same profile and period), fixed at audit time
 );
 ALTER TABLE audit_runs ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
+ALTER TABLE audit_runs ADD COLUMN IF NOT EXISTS previous_run_id VARCHAR;
 
 CREATE TABLE IF NOT EXISTS findings (
     run_id      VARCHAR,
     rule_id     VARCHAR,
-    outcome     VARCHAR,        -- violation | advisory | pending | not_checked
+    outcome     VARCHAR,        -- violation | advisory | pending | not_checked | excused
     case_id     VARCHAR,
     step_id     VARCHAR,
     media_id    VARCHAR,
@@ -65,8 +67,10 @@ CREATE TABLE IF NOT EXISTS findings (
     due_at      TIMESTAMP,
     observed_at TIMESTAMP,
     detail      VARCHAR,        -- Chinese, one sentence: what is wrong
-    clauses     VARCHAR
+    clauses     VARCHAR,
+    finding_key VARCHAR         -- rule id and item key joined by | (RULES.md), stable across runs
 );
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS officer_results (
     run_id        VARCHAR,
@@ -77,8 +81,10 @@ CREATE TABLE IF NOT EXISTS officer_results (
     violations    BIGINT,
     advisories    BIGINT,
     pending       BIGINT,
-    not_checked   BIGINT
+    not_checked   BIGINT,
+    excused       BIGINT
 );
+ALTER TABLE officer_results ADD COLUMN IF NOT EXISTS excused BIGINT;
 
 CREATE TABLE IF NOT EXISTS rule_results (
     run_id        VARCHAR,
@@ -89,5 +95,32 @@ CREATE TABLE IF NOT EXISTS rule_results (
     violations    BIGINT,
     advisories    BIGINT,
     pending       BIGINT,
-    not_checked   BIGINT
+    not_checked   BIGINT,
+    excused       BIGINT        -- excused by the exceptions register: neither pass nor violation
+);
+ALTER TABLE rule_results ADD COLUMN IF NOT EXISTS excused BIGINT;
+
+-- Lifecycle (RULES.md "Supervision cycle"): what became, in this run, of each violation of
+-- the previous run that is no violation and not excused now; the view finding_status reads it.
+CREATE TABLE IF NOT EXISTS recheck_outcomes (
+    run_id      VARCHAR,
+    finding_key VARCHAR,
+    outcome     VARCHAR         -- its outcome in this run: pass | advisory | pending | not_checked; NULL = out of scope
+);
+
+-- The exceptions register as each run judged it (its statuses, and the rows as they were).
+CREATE TABLE IF NOT EXISTS run_exceptions (
+    run_id       VARCHAR,
+    exception_id VARCHAR,
+    rule_id      VARCHAR,
+    finding_key  VARCHAR,
+    status       VARCHAR,       -- applied | no_such_violation | reason_not_allowed | no_note | no_document | not_approved | self_approved | approved_after_as_of
+    reason       VARCHAR,
+    note         VARCHAR,
+    requested_by VARCHAR,
+    requested_at TIMESTAMP,
+    approved_by  VARCHAR,
+    approved_at  TIMESTAMP,
+    document_no  VARCHAR,
+    unit_id      VARCHAR        -- the unit of the item, when the run has it
 );

@@ -123,8 +123,33 @@ def test_run_parameters():
     zf13 = Rule("zf13", "", {"item_key": ["media_id"]})
     assert zgx.run_parameters(zf13, False)["allowed_outcomes"] == [
         "violation", "advisory", "pending", "not_checked"]
-    assert zgx.run_parameters(zf13, True)["allowed_outcomes"] == list(OUTCOMES)
+    assert zgx.run_parameters(zf13, True)["allowed_outcomes"] == [
+        o for o in OUTCOMES if o != "excused"]
     assert zgx.run_parameters(zf13, True)["rule_ids"] == ["ZF13"]
+    zf07 = Rule("zf07", "", {"item_key": ["step_id"]})
+    assert zgx.run_parameters(zf07, True, excusable=True)["allowed_outcomes"] == list(OUTCOMES)
+
+
+def test_gx_refuses_excused_where_no_exception_can_apply(con):
+    """RULES.md: ZF01 can never be excused; GX, the decider, refuses such an item whatever
+    put it there."""
+    rule = Rule("zf01", items_sql("ZF01", [("pass", "S1", "U1"), ("excused", "S2", "U1")]),
+                {"item_key": ["step_id"]})
+    with pytest.raises(AuditError, match="interface"):
+        run(con, rule)
+
+
+def test_excused_is_a_finding_but_not_a_violation(con):
+    rule = Rule("zf07", items_sql("ZF07", [("pass", "S1", "U1"), ("excused", "S2", "U1"),
+                                           ("violation", "S3", "U1")]),
+                {"item_key": ["step_id"]})
+    with zgx.gx_session(con) as session:
+        from zfaudit.engine.findings import materialise
+
+        materialise(con, rule)
+        result = session.validate(rule, zgx.run_parameters(rule, True, excusable=True), "R1")
+        v = zgx.verdict_from(rule, result)
+    assert (v.element_count, v.unexpected_count, v.violation_count) == (3, 2, 1)
 
 
 def test_profile_rules_start_with_data_quality():

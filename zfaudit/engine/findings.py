@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from ..errors import AuditError
-from ..rules.catalogue import ITEM_COLUMNS, Rule
+from ..rules.catalogue import ITEM_COLUMNS, Rule, catalogue
 from .gx import RuleVerdict
 
 
@@ -27,8 +27,12 @@ def materialise(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
 _COUNTS = (
     "count(*), count(*) FILTER (outcome = 'pass'), count(*) FILTER (outcome = 'violation'), "
     "count(*) FILTER (outcome = 'advisory'), count(*) FILTER (outcome = 'pending'), "
-    "count(*) FILTER (outcome = 'not_checked')"
+    "count(*) FILTER (outcome = 'not_checked'), count(*) FILTER (outcome = 'excused')"
 )
+_OFFICER_COLS = ("run_id, officer_id, rule_id, items, passed, violations, advisories, pending, "
+                 "not_checked, excused")
+_RESULT_COLS = ("run_id, rule_id, unit_id, opportunities, passed, violations, advisories, "
+                "pending, not_checked, excused")
 
 
 def write_officer_results(con: duckdb.DuckDBPyConnection, run_id: str, rule: Rule) -> None:
@@ -40,14 +44,14 @@ def write_officer_results(con: duckdb.DuckDBPyConnection, run_id: str, rule: Rul
         con.execute("CREATE TEMP TABLE IF NOT EXISTS zf_step_officer_pairs AS SELECT DISTINCT "
                     "step_id, officer_id FROM step_officers WHERE officer_id IS NOT NULL")
         con.execute(
-            f"INSERT INTO officer_results SELECT ?, so.officer_id, ?, {_COUNTS} "
+            f"INSERT INTO officer_results ({_OFFICER_COLS}) SELECT ?, so.officer_id, ?, {_COUNTS} "
             f"FROM audit.{rule.table} AS i JOIN zf_step_officer_pairs AS so "
             "ON so.step_id = i.step_id GROUP BY so.officer_id",
             [run_id, rule.rule_id],
         )
     else:
         con.execute(
-            f"INSERT INTO officer_results SELECT ?, officer_id, ?, {_COUNTS} "
+            f"INSERT INTO officer_results ({_OFFICER_COLS}) SELECT ?, officer_id, ?, {_COUNTS} "
             f"FROM audit.{rule.table} WHERE officer_id IS NOT NULL GROUP BY officer_id",
             [run_id, rule.rule_id],
         )
@@ -67,15 +71,14 @@ def write_results(
         key_match = " AND ".join(f"i.{k} IS NOT DISTINCT FROM u.{k}" for k in rule.item_key)
         cols = ", ".join(f"i.{c}" for c in ITEM_COLUMNS)
         con.execute(
-            f"INSERT INTO findings SELECT ?, {cols}, ? FROM audit.{rule.table} AS i "
+            f"INSERT INTO findings (run_id, {', '.join(ITEM_COLUMNS)}, clauses, finding_key) "
+            f"SELECT ?, {cols}, ?, {rule.finding_key_sql('i')} FROM audit.{rule.table} AS i "
             f"SEMI JOIN ({v.unexpected_index_query}) AS u ON {key_match}",
             [run_id, clauses.get(rule.rule_id)],
         )
         con.execute(
-            "INSERT INTO rule_results SELECT ?, ?, unit_id, count(*), "
-            "count(*) FILTER (outcome = 'pass'), count(*) FILTER (outcome = 'violation'), "
-            "count(*) FILTER (outcome = 'advisory'), count(*) FILTER (outcome = 'pending'), "
-            f"count(*) FILTER (outcome = 'not_checked') FROM audit.{rule.table} GROUP BY unit_id",
+            f"INSERT INTO rule_results ({_RESULT_COLS}) SELECT ?, ?, unit_id, {_COUNTS} "
+            f"FROM audit.{rule.table} GROUP BY unit_id",
             [run_id, rule.rule_id],
         )
         if not rule.is_dq:
@@ -97,3 +100,38 @@ def write_results(
                 f"violations {violations}, items {opportunities} vs GX {v.unexpected_count}, "
                 f"{v.violation_count}, {v.element_count}"
             )
+
+
+def fill_finding_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Give findings recorded before finding keys existed their key (so a run made with an
+    older zfaudit can still be the previous run of a lifecycle)."""
+    rules = list(catalogue().values())
+    if not con.execute("SELECT count(*) FROM findings WHERE finding_key IS NULL").fetchone()[0]:
+        return
+    cases = " ".join(f"WHEN '{r.rule_id}' THEN {r.finding_key_sql('findings')}" for r in rules)
+    con.execute(f"UPDATE findings SET finding_key = CASE rule_id {cases} END "
+                "WHERE finding_key IS NULL")
+
+
+def record_rechecks(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_id: str | None,
+                    rules: list[Rule]) -> None:
+    """recheck_outcomes: for each violation of the previous run that is neither a violation
+    nor excused in this run, its outcome now (NULL: out of this run's scope) — what tells
+    `rectified` from `gone` in the view finding_status. Needs this run's items tables."""
+    if previous_run_id is None:
+        return
+    for rule in rules:
+        on = " AND ".join(f"i.{k} IS NOT DISTINCT FROM p.{k}" for k in rule.item_key)
+        con.execute(
+            f"INSERT INTO recheck_outcomes SELECT ?, p.finding_key, i.outcome FROM findings AS p "
+            f"LEFT JOIN audit.{rule.table} AS i ON {on} "
+            "WHERE p.run_id = ? AND p.rule_id = ? AND p.outcome = 'violation' "
+            "AND coalesce(i.outcome, '') NOT IN ('violation', 'excused')",
+            [run_id, previous_run_id, rule.rule_id],
+        )
+    names = ", ".join(f"'{r.rule_id}'" for r in rules)
+    con.execute(
+        "INSERT INTO recheck_outcomes SELECT ?, finding_key, NULL FROM findings WHERE run_id = ? "
+        f"AND outcome = 'violation' AND rule_id NOT IN ({names})",
+        [run_id, previous_run_id],
+    )

@@ -49,9 +49,12 @@ def load_suite(rule: Rule) -> Any:
     )
 
 
-def run_parameters(rule: Rule, media_store_checked: bool) -> dict[str, list[str]]:
-    """`$PARAMETER` values for a rule's suite in this run."""
-    allowed = list(OUTCOMES)
+def run_parameters(rule: Rule, media_store_checked: bool, excusable: bool = False
+                   ) -> dict[str, list[str]]:
+    """`$PARAMETER` values for a rule's suite in this run. `excused` is an allowed outcome only
+    for a rule the run's profile lets be excused (RULES.md: no other rule can be): GX refuses
+    an excused ZF01 item whatever put it there."""
+    allowed = [o for o in OUTCOMES if o != "excused" or excusable]
     if rule.id == "zf13" and not media_store_checked:
         # RULES.md / DATA_CONTRACT.md: without the media store, integrity is "not checked",
         # never passed — GX refuses a ZF13 `pass` in such a run.

@@ -20,8 +20,10 @@ from ..periods import Period, parse_period
 from ..profiles import Profile, get_profile
 from ..rules.catalogue import Rule, rules_for_profile
 from ..scores import create_score_views
+from ..supervision.views import create_cycle_views
 from ..workdays import ensure_years
-from .findings import materialise, write_results
+from . import register
+from .findings import fill_finding_keys, materialise, record_rechecks, write_results
 from .gx import GxSession, RuleVerdict, gx_session, run_parameters, verdict_from
 from .params import install_params
 
@@ -66,7 +68,8 @@ def run_audit(
         run_id = _new_run_id(con, started, prof.name, per.label)
         with gx_session(con) as session:
             verdicts = evaluate(
-                con, session, rules, media_files is not None, run_name=run_id, progress=progress
+                con, session, rules, media_files is not None, run_name=run_id, progress=progress,
+                profile=prof,
             )
             _record(con, run_id, verdicts, prof, per, as_of_ts, started, media_store)
             if docs is not None:
@@ -99,6 +102,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, prof: Profile, per: Period, as_of: 
     if media_store is not None:
         media_files = hash_store(con, media_store, progress, recorded_in=(per.start, per.end))
     install_params(con, prof, per.start, per.end, as_of, media_files)
+    register.prepare(con, prof)
     return media_files
 
 
@@ -109,15 +113,24 @@ def evaluate(
     media_store_checked: bool,
     run_name: str | None = None,
     progress: bool | None = None,
+    profile: Profile | None = None,
 ) -> list[RuleVerdict]:
-    """Materialise and validate each rule, in order, with a progress bar per rule."""
+    """Materialise and validate each rule, in order, with a progress bar per rule. With the
+    run's `profile`, the exceptions register is applied to each rule's items before GX judges
+    them (engine/register.py; register.prepare must have run)."""
     out = []
     bar = tqdm(rules, desc="审计 / audit", unit="rule", disable=None if progress is None else not progress)
     for rule in bar:
         bar.set_postfix_str(rule.rule_id)
         materialise(con, rule)
-        result = session.validate(rule, run_parameters(rule, media_store_checked), run_name)
-        out.append(verdict_from(rule, result))
+        excusable = False
+        if profile is not None:
+            register.check_and_apply(con, rule)
+            excusable = register.excusable(profile, rule)
+        params = run_parameters(rule, media_store_checked, excusable)
+        out.append(verdict_from(rule, session.validate(rule, params, run_name)))
+    if profile is not None:
+        register.finish(con, rules)
     return out
 
 
@@ -132,24 +145,42 @@ def _record(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[RuleVerd
     con.execute("BEGIN TRANSACTION")
     try:
         write_results(con, run_id, verdicts, prof.clauses)
+        fill_finding_keys(con)
+        previous = _previous_in_sequence(con, prof.name, per, as_of, started)
+        record_rechecks(con, run_id, previous, [v.rule for v in verdicts])
+        register.record(con, run_id)
         con.execute(
             "INSERT INTO audit_runs (run_id, profile, period_start, period_end, as_of, "
             "started_at, finished_at, zfaudit_version, gx_version, load_ids, profile_json, "
-            "media_store) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "media_store, previous_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id, prof.name, per.start, per.end, as_of, started,
                 dt.datetime.now().replace(microsecond=0), zf_version, gx_version,
                 load_ids, json.dumps(prof.to_dict(), ensure_ascii=False, sort_keys=True),
                 str(Path(media_store).resolve()) if media_store is not None else None,
+                previous,
             ],
         )
         create_score_views(con)  # the `scores` views SQL users query (docs/schema.md)
+        create_cycle_views(con)  # finding_status, exception_status
         con.execute("UPDATE audit_runs SET warnings = ? WHERE run_id = ?",
                     [run_warnings(con, run_id, prof, media_store is not None), run_id])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _previous_in_sequence(con: duckdb.DuckDBPyConnection, profile: str, per: Period,
+                          as_of: dt.datetime, started: dt.datetime) -> str | None:
+    """RULES.md "Lifecycle": runs of the same profile and period ordered by as_of, then start
+    time; the run recorded now follows every recorded run with the same (as_of, start)."""
+    row = con.execute(
+        "SELECT run_id FROM audit_runs WHERE profile = ? AND period_start = ? AND period_end = ? "
+        "AND (as_of < ? OR (as_of = ? AND started_at <= ?)) "
+        "ORDER BY as_of DESC, started_at DESC, run_id DESC LIMIT 1",
+        [profile, per.start, per.end, as_of, as_of, started]).fetchone()
+    return row[0] if row else None
 
 
 def run_warnings(con: duckdb.DuckDBPyConnection, run_id: str, prof: Profile,

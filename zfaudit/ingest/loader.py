@@ -125,6 +125,24 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
     return report
 
 
+def import_records(file: str | Path, db: str | Path, table: str, progress: bool | None = None,
+                   encoding: str | None = None, force: bool = False) -> LoadReport:
+    """Load one file of the office's own records (exceptions, responses, reviews: DATA_CONTRACT.md
+    "Supervision records") into an existing database, with every guarantee of `load`: bad rows
+    quarantined with file and line, a newer version replacing by key, one transaction."""
+    file, db = Path(file), Path(db)
+    check_db_path(db)
+    if not db.is_file():
+        raise InputError(f"数据库不存在 / database not found: {db} (zfaudit load an export first)")
+    if not file.is_file():
+        raise InputError(f"文件不存在 / file not found: {file}")
+    if file.suffix.lower() not in FORMATS:
+        raise InputError(f"不支持的文件格式 / unsupported format {file.suffix or '(none)'}: {file} "
+                         f"(use {', '.join(sorted(FORMATS))})")
+    with connect(db) as con:
+        return _load(con, {table: file}, db, progress, encoding, force, required=False)
+
+
 def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
     """Which file holds which contract table; unknown files are reported, not read."""
     if not export_dir.is_dir():
@@ -138,6 +156,11 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
         table = c.table_for_filename(p.stem) if p.suffix.lower() in FORMATS else None
         if table is None:
             warnings.append(f"未识别的文件已忽略 / unknown file ignored: {p.name}")
+            continue
+        if table.supervision:
+            warnings.append(f"{p.name} 是{table.zh}，不随导出数据导入，请用 zfaudit {table.name} "
+                            f"import / {p.name} is the office's {table.name} register, not an "
+                            f"export: ignored; use zfaudit {table.name} import")
             continue
         if table.name in plan:
             raise InputError(
@@ -155,12 +178,13 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress,
-          encoding: str | dict[str, str] | None = None, force: bool = False) -> LoadReport:
+          encoding: str | dict[str, str] | None = None, force: bool = False,
+          required: bool = True) -> LoadReport:
     loaded_before = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM loads").fetchall()}
     missing = [
         t.name
         for t in contract().tables.values()
-        if t.required and t.name not in plan and t.name not in loaded_before
+        if required and t.required and t.name not in plan and t.name not in loaded_before
     ]
     if missing:
         names = ", ".join(f"{m} ({contract().tables[m].zh})" for m in missing)

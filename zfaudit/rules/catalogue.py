@@ -18,9 +18,11 @@ import yaml
 from ..errors import AuditError
 from ..profiles import Profile
 
-OUTCOMES = ("pass", "violation", "advisory", "pending", "not_checked")
+# `excused` comes only from the exceptions register (RULES.md "Supervision cycle").
+OUTCOMES = ("pass", "violation", "advisory", "pending", "not_checked", "excused")
 # Chinese labels of the outcomes a finding can have (a pass is never a finding).
-OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查"}
+OUTCOME_ZH = {"violation": "违规", "advisory": "提示", "pending": "待到期", "not_checked": "未检查",
+              "excused": "例外"}
 # The columns every rule's SQL returns, in this order (one row per checked item).
 ITEM_COLUMNS = (
     "rule_id", "outcome", "case_id", "step_id", "media_id", "access_id", "officer_id",
@@ -59,6 +61,18 @@ class Rule:
     @property
     def is_dq(self) -> bool:
         return self.rule_id in DQ_RULES
+
+    @property
+    def is_deadline(self) -> bool:
+        """A deadline rule (yaml `deadline: true`): a late act stays late, so its finding is
+        never `rectified` (RULES.md "Lifecycle") and it is what `warn` looks ahead on."""
+        return bool(self.meta.get("deadline"))
+
+    def finding_key_sql(self, alias: str) -> str:
+        """SQL of the finding key (RULES.md: rule id and the item key joined by `|`) of the
+        row `alias` holding the item key columns."""
+        parts = [f"coalesce(CAST({alias}.{k} AS VARCHAR), '')" for k in self.item_key]
+        return " || '|' || ".join([f"'{self.rule_id}'", *parts])
 
 
 def rules_dir() -> Path:
@@ -146,6 +160,16 @@ def rule_text(rule_id: str) -> tuple[str, str]:
 def outcome_zh(outcome: object) -> object:
     """The Chinese label of an outcome ('pass' → 合规); anything else unchanged."""
     return {"pass": "合规", **OUTCOME_ZH}.get(outcome, outcome)  # type: ignore[call-overload]
+
+
+def deadline_rules() -> tuple[str, ...]:
+    """The deadline rules (ZF04, ZF05, ZF14), read from the rules' yaml."""
+    return tuple(sorted(r.rule_id for r in _catalogue().values() if r.is_deadline))
+
+
+def catalogue() -> dict[str, Rule]:
+    """Every installed rule by lower-case id (read once)."""
+    return _catalogue()
 
 
 def step_rules() -> tuple[str, ...]:
