@@ -16,6 +16,7 @@ demo: $(BIN)/.installed
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/zfaudit sample --out $(DEMO)/export --cases 300 --seed 7 --media-store $(DEMO)/media
 	$(BIN)/zfaudit load $(DEMO)/export --db $(DEMO)/bureau.duckdb
+	$(BIN)/zfaudit exceptions import $(DEMO)/export/例外登记.xlsx --db $(DEMO)/bureau.duckdb
 	$(BIN)/zfaudit audit --db $(DEMO)/bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 \
 		--as-of "2026-11-25 00:00:00" --media-store $(DEMO)/media --docs $(DEMO)/datadocs
 	$(BIN)/zfaudit scores --db $(DEMO)/bureau.duckdb --out $(DEMO)/scores.xlsx

@@ -18,11 +18,13 @@ AS_OF = "2026-10-20 09:00:00"
 
 
 def build_pipeline_db(db: Path) -> str:
-    """Committed sample → real load → real audit (with the sample media store); the run id."""
+    """Committed sample → real load → its exceptions register → real audit (with the sample
+    media store); the run id."""
     from zfaudit.engine.run import run_audit
-    from zfaudit.ingest.loader import load
+    from zfaudit.ingest.loader import import_records, load
 
     load(SAMPLE, db)
+    import_records(SAMPLE / "例外登记.xlsx", db, "exceptions")
     return run_audit(db, PROFILE, PERIOD, as_of=AS_OF, media_store=SAMPLE_MEDIA)
 
 

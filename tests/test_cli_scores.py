@@ -54,7 +54,7 @@ def test_scores_latest_run_masked_and_never_formulas(db, tmp_path):
     assert res.exit_code == 0, res.output
     assert "R-new" in res.output and "2 个单位" in res.output and "3 名人员" in res.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["单位得分", "扣分明细", "人员", "人员明细", "规则", "说明"]
+    assert wb.sheetnames == ["单位得分", "扣分明细", "人员", "人员明细", "规则", "整改跟踪", "例外登记", "说明"]
     units = _cells(out, "单位得分")
     assert units[EVIL].data_type == "s"  # the unit name is text, not a formula
     # U2: ZF01 2/2 (weight 10), ZF02 1/2 (weight 8)

@@ -376,13 +376,40 @@ def about_sheet(run: dict, unmasked: bool) -> pd.DataFrame:
                  f"每条计分规则得分 = 有效权重 × (1 − 违规 ÷ max(合规 + 违规, {_min_items(run)}))："
                  f"检查项不少于 {_min_items(run)} 项时即有效权重 × 合规率，少于时每项违规扣有效权重的 "
                  f"1/{_min_items(run)}，避免一项检查决定整条规则。扣分 = 有效权重 − 得分，见「扣分明细」。"
-                 "提示、待到期、未检查项不加分也不扣分；DQ01/DQ02 数据质量检查不计分。"),
+                 "提示、待到期、未检查、例外项不加分也不扣分；DQ01/DQ02 数据质量检查不计分。"),
+        ("例外", "例外登记中经审批、理由为本配置对该规则允许、有情况说明（需要时有依据文号）、审批人"
+               "不是申请人且审批不晚于期限判断时点的，该检查项记为例外，见「例外登记」。"),
         ("名次", "按两位小数得分从高到低排名，同分同名次。"),
         ("人员归属", "环节类发现计入该环节全部在场执法人员；音像类发现计入持有设备的执法人员；"
                  "ZF02 计入相应执法人员；案件类与调阅类发现不计入个人。"),
         ("个人信息", "未脱敏（仅限内部使用）" if unmasked else "姓名已脱敏"),
     ]
     return pd.DataFrame(items, columns=["项目", "内容"])
+
+
+def lifecycle_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
+    """整改跟踪: per unit, the run's finding keys by status against the previous run."""
+    from .supervision.labels import STATUS_ZH
+    from .supervision.lifecycle import unit_counts
+
+    df = unit_counts(con, run["run_id"])
+    df = df.rename(columns={"unit_id": "单位编码", "unit_name": "单位名称", **STATUS_ZH})
+    prev = run.get("previous_run_id")
+    df["比较对象"] = prev if isinstance(prev, str) else "（无上一批次：均为新发现）"
+    return df
+
+
+def exception_sheet(con: duckdb.DuckDBPyConnection, run: dict, unmasked: bool) -> pd.DataFrame:
+    """例外登记: every register row as the run judged it (applied ones first), with approver."""
+    from .supervision.exceptions import exception_rows
+
+    df = exception_rows(con, run["run_id"], unmasked)
+    cols = {"exception_id": "登记编号", "rule_id": "规则", "rule_title": "规则名称",
+            "finding_key": "问题编号", "unit_id": "单位编码", "unit_name": "单位名称",
+            "reason_zh": "例外理由", "status_zh": "审查结论", "note": "情况说明",
+            "document_no": "依据文号", "requested_by": "申请人", "requested_at": "申请时间",
+            "approved_by": "审批人", "approved_at": "审批时间"}
+    return df[list(cols)].rename(columns=cols)
 
 
 def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
@@ -401,6 +428,8 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
             "人员": officer_sheet(con, r, unmasked),
             "人员明细": officer_rule_sheet(con, r, unmasked),
             "规则": rule_sheet(con, r),
+            "整改跟踪": lifecycle_sheet(con, r),
+            "例外登记": exception_sheet(con, r, unmasked),
             "说明": about_sheet(r, unmasked),
         }
     write_sheets(sheets, out, overwrite)

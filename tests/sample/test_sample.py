@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "data_samples" / "bureau"
 COMMITTED_MEDIA = REPO / "data_samples" / "bureau_media"
 FILES = ["执法单位.json", "执法人员.xlsx", "执法记录设备.xlsx", "案件.csv", "执法环节.csv",
-         "环节执法人员.csv", "音像记录.csv", "调阅复制登记.csv", "_injected.csv", "_injected_other_profiles.csv"]
+         "环节执法人员.csv", "音像记录.csv", "调阅复制登记.csv", "_injected.csv", "_injected_other_profiles.csv",
+         "例外登记.xlsx", "_register_expected.csv"]
 
 
 @pytest.fixture(scope="module")

@@ -481,3 +481,35 @@ def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
     # the renderer has checked the path (zfaudit.report.render: --overwrite)
     write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True)
     return path
+
+
+def lifecycle_units(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """整改跟踪: per unit, finding keys new / persisting / rectified / excused / gone against
+    the previous run of the same profile and period (RULES.md "Lifecycle")."""
+    from ..supervision.lifecycle import unit_counts
+
+    with connect(db, read_only=True) as con:
+        df = unit_counts(con, run["run_id"])
+    return df[df.unit_id == unit] if unit else df
+
+
+def exception_summary(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """例外情况: per rule and reason, register rows, applied and not applied."""
+    rows = exception_list(db, run, True, unit)
+    if rows.empty:
+        return rows
+    return (rows.assign(applied=rows.status == "applied")
+            .groupby(["rule_id", "rule_title", "reason_zh"], dropna=False)
+            .agg(exceptions=("exception_id", "size"), applied=("applied", "sum"))
+            .reset_index()
+            .assign(not_applied=lambda d: d.exceptions - d.applied))
+
+
+def exception_list(db: str | Path, run: dict, mask_pii: bool = True, unit: str | None = None
+                   ) -> pd.DataFrame:
+    """Every register row as the run judged it, with its approver (masked unless asked)."""
+    from ..supervision.exceptions import exception_rows
+
+    with connect(db, read_only=True) as con:
+        df = exception_rows(con, run["run_id"], unmasked=not mask_pii)
+    return df[df.unit_id == unit] if unit else df

@@ -22,10 +22,11 @@ import pyarrow.csv as pacsv
 
 from ..contract import contract
 from .cases import gen_cases, inject_cases
-from .format import EPOCH, fmt_bool, fmt_code, fmt_ts
+from .format import EPOCH, fmt_bool, fmt_code, fmt_ts, write_xlsx
 from .manifest import Manifest
 from .media import content, gen_media
 from .org import DEVICE_KINDS, make_org
+from .register import write_register
 from .steps import gen_steps
 
 CHUNK = 5_000  # cases per chunk: fixed, so the output does not depend on memory or cores
@@ -205,6 +206,7 @@ def write_sample(out: str | Path, cases: int = 300, seed: int = 7, media_store: 
     for w in (*writers.values(), man_out, other_out):
         w.close()
     counts["_injected"] = man_out.lines - 1
+    counts["exceptions"] = write_register(out, org)
     return counts
 
 
@@ -254,25 +256,6 @@ def _write_units(path: Path, org, man: Manifest) -> int:
     return n
 
 
-def _xlsx(path: Path, headers: list[str], rows: list[list], date_cols: set[int]) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path))
-    wb.set_properties({"created": dt.datetime(2026, 11, 25, 8, 0, 0), "author": "zfaudit sample"})
-    ws = wb.add_worksheet("Sheet1")
-    datef = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.write_row(0, 0, headers)
-    for r, row in enumerate(rows, start=1):
-        for ci, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if ci in date_cols and isinstance(v, dt.datetime):
-                ws.write_datetime(r, ci, v, datef)
-            else:
-                ws.write_string(r, ci, str(v))
-    wb.close()
-
-
 def _date(secs: int):
     return None if secs < 0 else EPOCH + dt.timedelta(seconds=int(secs))
 
@@ -287,7 +270,7 @@ def _write_officers(path: Path, org, man: Manifest) -> int:
     rows.append(["", "周敏", "43020099002", org.unit_id[3], _date(org.valid_from[0]), _date(org.valid_to[0])])
     rows.append([org.officer_id[0], org.officer_name[0], org.cert_no[0], org.unit_id[1],
                  _date(org.valid_from[0]), _date(org.valid_to[0])])
-    _xlsx(path, headers, rows, {4, 5})
+    write_xlsx(path, headers, rows, {4, 5})
     for j, (item, kind) in enumerate((("99001", "bad_date"), ("", "missing_key"), (org.officer_id[0], "duplicate_key"))):
         man.add("QUARANTINE", "quarantine", "officers", [item], lines=[n + 2 + j], note=kind)
     return len(rows)
@@ -303,7 +286,7 @@ def _write_devices(path: Path, org, man: Manifest) -> int:
     rows.append(["UAV000001", "无人机", org.unit_id[3]])
     rows.append(["", "执法记录仪", org.unit_id[3]])
     rows.append([org.device_id[0], "执法记录仪", org.unit_id[4]])
-    _xlsx(path, headers, rows, set())
+    write_xlsx(path, headers, rows, set())
     for j, (item, kind) in enumerate((("UAV000001", "unknown_code"), ("", "missing_key"), (org.device_id[0], "duplicate_key"))):
         man.add("QUARANTINE", "quarantine", "devices", [item], lines=[n + 2 + j], note=kind)
     return len(rows)

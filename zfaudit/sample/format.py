@@ -108,3 +108,25 @@ def due_working_days(event_secs: np.ndarray, n: int) -> np.ndarray:
     target = seq[day] + n
     due_day = np.searchsorted(seq, target, side="left")
     return (due_day + first_day) * DAY + DAY - 1
+
+
+def write_xlsx(path, headers: list[str], rows: list[list], date_cols: set[int],
+               num_format: str = "yyyy-mm-dd", sheet: str = "Sheet1") -> None:
+    """One sheet of real cells (dates as date cells in `num_format`), with fixed document
+    properties so the same rows give the same bytes."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": dt.datetime(2026, 11, 25, 8, 0, 0), "author": "zfaudit sample"})
+    ws = wb.add_worksheet(sheet)
+    datef = wb.add_format({"num_format": num_format})
+    ws.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for ci, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if ci in date_cols and isinstance(v, dt.datetime):
+                ws.write_datetime(r, ci, v, datef)
+            else:
+                ws.write_string(r, ci, str(v))
+    wb.close()
