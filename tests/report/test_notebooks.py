@@ -51,15 +51,17 @@ def test_quarterly_rule_breakdown_equals_rule_results(audited_db, rendered):
     got = html_table(rendered["quarterly"], "rules").set_index("规则")
     want = sql(db, """SELECT rule_id, sum(opportunities)::BIGINT o, sum(passed)::BIGINT p,
                              sum(violations)::BIGINT v, sum(advisories)::BIGINT a,
-                             sum(pending)::BIGINT pe, sum(not_checked)::BIGINT nc
+                             sum(pending)::BIGINT pe, sum(not_checked)::BIGINT nc,
+                             sum(excused)::BIGINT ex
                       FROM rule_results WHERE run_id = ? AND rule_id NOT LIKE 'DQ%'
                       GROUP BY rule_id ORDER BY rule_id""", [run])
     assert list(got.index) == list(want.rule_id)
     for r in want.itertuples():
         row = got.loc[r.rule_id]
-        assert [row["检查项"], row["合规"], row["违规"], row["提示"], row["待到期"], row["未检查"]] == [
-            str(x) for x in (r.o, r.p, r.v, r.a, r.pe, r.nc)]
+        assert [row["检查项"], row["合规"], row["违规"], row["提示"], row["待到期"], row["未检查"],
+                row["例外"]] == [str(x) for x in (r.o, r.p, r.v, r.a, r.pe, r.nc, r.ex)]
         assert row["合规率"] == pct(r.p, r.v)
+    assert got.loc["ZF07", "例外"] == "2" and got.loc["ZF05", "例外"] == "1"  # the sample register
     clauses = get_profile(sql(db, "SELECT profile FROM audit_runs WHERE run_id = ?", [run]).profile[0]).clauses
     assert got.loc[want.rule_id[0], "依据条款"] == clauses[want.rule_id[0]]
 
@@ -152,7 +154,8 @@ def _pii(db) -> set[str]:
         SELECT name v FROM officers UNION SELECT party_name FROM cases
         UNION SELECT party_id_no FROM cases UNION SELECT label_party FROM media
         UNION SELECT label_officer FROM media UNION SELECT made_by FROM media
-        UNION SELECT requested_by FROM media_access UNION SELECT approved_by FROM media_access""").v
+        UNION SELECT requested_by FROM media_access UNION SELECT approved_by FROM media_access
+        UNION SELECT requested_by FROM exceptions UNION SELECT approved_by FROM exceptions""").v
     return {v for v in vals.dropna() if len(v) >= 2 and v not in ids}
 
 
@@ -222,3 +225,24 @@ def test_quarterly_shows_each_units_deductions_and_the_runs_warnings(audited_db,
     for w in list(warnings if warnings is not None else []):
         assert w.split(" / ")[0] in html
     assert "株洲市城市管理和综合执法局" in html and "音像存储" in html
+
+
+def test_quarterly_lifecycle_and_exceptions_sections(audited_db, rendered):
+    """整改跟踪 equals finding_status per unit; 例外情况 lists every register row as the run
+    judged it, approvers masked."""
+    db, run = audited_db
+    life = html_table(rendered["quarterly"], "lifecycle").set_index("单位编码")
+    want = sql(db, """SELECT unit_id, count(*) FILTER (status = 'new') n,
+                             count(*) FILTER (status = 'excused') e
+                      FROM finding_status WHERE run_id = ? GROUP BY unit_id""", [run]).set_index("unit_id")
+    assert set(life.index) == set(want.index)
+    for u in want.index:
+        assert (life.loc[u, "新发现"], life.loc[u, "已例外"]) == (str(want.n[u]), str(want.e[u]))
+    assert set(life["持续存在"]) == {"0"}  # the first run of its sequence
+    rows = html_table(rendered["quarterly"], "exceptions")
+    statuses = sql(db, "SELECT exception_id, status FROM exception_status WHERE run_id = ?", [run])
+    assert sorted(rows["登记编号"]) == sorted(statuses.exception_id) and len(rows) == 11
+    assert (rows["审查结论"] == "已适用").sum() == (statuses.status == "applied").sum() == 3
+    assert all(v == "" or v.endswith("*") for v in rows["审批人"])
+    counts = html_table(rendered["quarterly"], "exception-counts")
+    assert counts["登记数"].astype(int).sum() == 11

@@ -206,3 +206,22 @@ def test_shipped_profiles_transcribe_the_rules_md_table():
     for name, reasons in table.items():
         got = get_profile(name).exception_reasons
         assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in reasons.items()}
+
+
+def test_score_sheet_lists_the_register_and_the_lifecycle(judged, tmp_path):
+    _, _, _, run, _ = judged
+    out = run.score_sheet(tmp_path / "scores.xlsx").path
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["单位得分", "扣分明细", "人员", "人员明细", "规则", "整改跟踪", "例外登记", "说明"]
+    reg = list(wb["例外登记"].iter_rows(values_only=True))
+    head, rows = reg[0], reg[1:]
+    assert len(rows) == 13
+    by_id = {r[0]: dict(zip(head, r, strict=True)) for r in rows}
+    assert by_id["E01"]["审查结论"] == "已适用" and by_id["E01"]["审批人"] == "李**"
+    assert by_id["E09"]["审查结论"] == "审批晚于审计时点"
+    text = "\n".join(str(c) for r in reg for c in r if c)
+    assert "李四光" not in text and "张三丰" not in text
+    life = list(wb["整改跟踪"].iter_rows(values_only=True))
+    assert life[0][:7] == ("单位编码", "单位名称", "新发现", "持续存在", "已整改", "已例外", "不再列为违规")
+    # U1: ZF01 S2, S5, ZF04 M2, ZF08 M2 new; ZF05 K1 and ZF07 S1 excused
+    assert [r[:7] for r in life[1:]] == [("U1", "一中队", 4, 0, 0, 2, 0), ("U2", "二中队", 3, 0, 0, 0, 0)]

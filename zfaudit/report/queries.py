@@ -148,6 +148,7 @@ def rule_breakdown(db: str | Path, run: dict, unit: str | None = None) -> pd.Dat
         SELECT rule_id, sum(opportunities) AS opportunities, sum(passed) AS passed,
                sum(violations) AS violations, sum(advisories) AS advisories,
                sum(pending) AS pending, sum(not_checked) AS not_checked,
+               coalesce(sum(excused), 0) AS excused,
                sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
         FROM rule_results WHERE run_id = ? AND rule_id NOT LIKE 'DQ%' {uf}
         GROUP BY rule_id ORDER BY rule_id
