@@ -13,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "audit", "run", "sql", "Run", "Case", "exceptions_import",
+__all__ = ["__version__", "load", "audit", "run", "sql", "Run", "Case", "warnings", "exceptions_import",
            "exceptions_list"]
 
 

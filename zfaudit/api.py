@@ -47,7 +47,9 @@ LABELS_ZH = {
     "previous_run_id": "上一批次", "exception_id": "例外登记编号", "reason": "理由代码",
     "reason_zh": "例外理由", "note": "情况说明", "document_no": "依据文号",
     "requested_by": "申请人", "requested_at": "申请时间", "approved_by": "审批人",
-    "approved_at": "审批时间",
+    "approved_at": "审批时间", "level": "预警等级代码", "level_zh": "预警等级",
+    "event_zh": "起算事项", "event_at": "起算时间", "hours_left": "剩余小时", "time_text": "剩余/超期",
+    "action_zh": "待办事项",
 }
 
 
@@ -162,6 +164,34 @@ def exceptions_list(db: str | Path, run_id: str = "latest", unmasked: bool = Fal
                     ) -> pd.DataFrame:
     """The register as run `run_id` judged it (`Run.exceptions`)."""
     return Run(db, run_id).exceptions(unmasked=unmasked)
+
+
+def warnings(db: str | Path, profile: str | Path | Profile, as_of: str | dt.datetime | None = None,
+             within: str = "2d", lookback: str = "90d", unit: str | None = None,
+             unmasked: bool = False) -> pd.DataFrame:
+    """超期预警: the deadline rules' (ZF04, ZF05, ZF14) items not done as of `as_of` (default
+    now) — red: already late; yellow: due within `within` — for events in the last `lookback`.
+    Records nothing; opens the database read-only (a snapshot when another process writes)."""
+    from .engine.lookahead import warnings as _warnings
+    from .masking import mask_name
+
+    df = _warnings(db, profile, as_of=as_of, within=within, lookback=lookback, unit=unit)
+    if not unmasked:
+        df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name], index=df.index,
+                                       dtype=object)
+    return df
+
+
+def warnings_write(df: pd.DataFrame, out: str | Path, overwrite: bool = False) -> Path:
+    """Write `warnings()` to .xlsx / .csv (the columns as named, for scripts and filters:
+    finding_key, level red / yellow, due_at …, with the Chinese ones beside) or .html (a page
+    to read: Chinese headers)."""
+    from .export import format_for, write_frame
+
+    if format_for(out) == "html":
+        df = _relabel(df.drop(columns=["level"]), "zh")
+    return write_frame(df, out, sheet_name="超期预警", overwrite=overwrite,
+                       title="超期预警（红牌：已超期未办；黄牌：即将到期）")
 
 
 def run(db: str | Path, run_id: str = "latest", profile: str | Path | None = None,

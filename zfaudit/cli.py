@@ -362,6 +362,43 @@ def compare_cmd(run_a, run_b, db):
     click.echo(api.text_table(shown.round(4)))
 
 
+@cli.command("warn")
+@db_option
+@click.option("--profile", required=True, help="Profile name or file: its deadline rules (ZF04, ZF05, ZF14).")
+@click.option("--as-of", "as_of", help="The instant to look from (default: now), e.g. '2026-10-09 08:00'.")
+@click.option("--within", default="2d", show_default=True, help="Yellow: due within this time (2d, 48h).")
+@click.option("--lookback", default="90d", show_default=True, help="Events of this long before --as-of.")
+@click.option("--unit", help="Only this unit.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the list to .xlsx, .csv or .html (names masked).")
+@click.option("--fail-on", type=click.Choice(["red", "yellow"]),
+              help="Exit 1 if any red (or any red or yellow) item is listed.")
+@click.option("--unmasked", is_flag=True, help="Officer names unmasked (internal use only).")
+@overwrite_option
+@domain_errors
+def warn_cmd(db, profile, as_of, within, lookback, unit, out, fail_on, unmasked, overwrite):
+    """超期预警: red (late, still to do) and yellow (due soon) items of the deadline rules.
+    Records nothing and opens the database read-only, so it can run from cron beside loads.
+
+    Example:
+
+        zfaudit warn --db bureau.duckdb --profile zhuzhou_cgzf --within 2d --out 预警.xlsx
+    """
+    from . import api
+
+    df = api.warnings(db, profile, as_of=as_of, within=within, lookback=lookback, unit=unit,
+                      unmasked=unmasked)
+    red, yellow = int((df.level == "red").sum()), int((df.level == "yellow").sum())
+    click.echo(f"红牌（已超期未办）{red} 项，黄牌（{within} 内到期）{yellow} 项 / red {red}, yellow {yellow}")
+    if out is not None:
+        click.echo(f"已写出 / wrote {api.warnings_write(df, out, overwrite)}")
+    elif len(df):
+        click.echo(api.text_table(df[["level_zh", "unit_id", "rule_id", "finding_key",
+                                      "officer_name", "due_at", "time_text", "action_zh"]]))
+    if (fail_on == "red" and red) or (fail_on == "yellow" and red + yellow):
+        raise click.exceptions.Exit(1)
+
+
 @cli.group("exceptions")
 def exceptions_group():
     """The exceptions register (例外登记 / 情况说明): import it, list how a run judged it.

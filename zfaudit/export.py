@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import ZfauditError
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "html")
 
 
 def writable(path: str | Path, overwrite: bool = False) -> Path:
@@ -52,8 +52,8 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ZfauditError(
-            f"不支持的导出格式 {fmt or '(无后缀)'}，可用 csv / json / xlsx / "
-            f"unsupported export format {fmt or '(no suffix)'}: use csv, json or xlsx"
+            f"不支持的导出格式 {fmt or '(无后缀)'}，可用 csv / json / xlsx / html / "
+            f"unsupported export format {fmt or '(no suffix)'}: use csv, json, xlsx or html"
         )
     return fmt
 
@@ -214,15 +214,18 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: b
 
 def write_frame(
     df: pd.DataFrame, path: str | Path, fmt: str | None = None, sheet_name: str = "数据",
-    overwrite: bool = False,
+    overwrite: bool = False, title: str | None = None,
 ) -> Path:
-    """Write `df` to `path` as csv, json or xlsx (default: from the suffix); returns the path.
-    An existing file is replaced only with `overwrite`, a database never (`writable`)."""
+    """Write `df` to `path` as csv, json, xlsx or html (default: from the suffix); returns the
+    path. An existing file is replaced only with `overwrite`, a database never (`writable`).
+    html is one offline page: `title` and the table, every value escaped."""
     path = writable(path, overwrite)
     fmt = format_for(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         df.to_csv(path, index=False, encoding="utf-8-sig")
+    elif fmt == "html":
+        path.write_text(html_page(df, title or sheet_name), encoding="utf-8")
     elif fmt == "json":
         path.write_text(
             json.dumps(frame_records(df), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -233,6 +236,20 @@ def write_frame(
 
 
 # ---------------------------------------------------------------- offline HTML
+
+_PAGE_CSS = ("body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif;"
+             "margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;font-size:13px}"
+             "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f2f2f2}")
+
+
+def html_page(df: pd.DataFrame, title: str) -> str:
+    """A self-contained HTML page of one table (no script, no remote reference)."""
+    import html as _html
+
+    body = df.to_html(index=False, escape=True, na_rep="", border=0)
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>'
+            f"{_html.escape(title)}</title><style>{_PAGE_CSS}</style></head><body><h1>"
+            f"{_html.escape(title)}</h1>{body}</body></html>\n")
 
 # Any reference to a host other than localhost (http://, https:// or protocol-relative //).
 REMOTE_URL = r"(?:https?:)?//(?!localhost[:/\"'])[^\s\"'<>)]+"

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .errors import PeriodError
+from .errors import AuditError, PeriodError
 
 EXAMPLES = "2026Q3, 2026-07, 2026, 2026-07-01..2026-09-30, last-quarter, this-quarter, last-month"
 
@@ -157,3 +157,20 @@ def previous(period: Period) -> Period:
     if s.time() == dt.time() and e.time() == dt.time():
         return _range(start.date(), (s - dt.timedelta(days=1)).date())
     return Period(start, s, f"{start:%Y-%m-%d %H:%M}..{s:%Y-%m-%d %H:%M}")
+
+
+def parse_as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime:
+    """as_of as naive China local time, whole seconds; default now."""
+    if value is None:
+        return dt.datetime.now().replace(microsecond=0)
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0, tzinfo=None)
+    except ValueError as e:
+        raise AuditError(
+            f"无法识别的 as-of 时间 / cannot read --as-of {value!r}: use 2026-11-25 or "
+            "'2026-11-25 10:15:00'"
+        ) from e

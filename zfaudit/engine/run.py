@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 from ..db import connect
 from ..errors import AuditError
-from ..periods import Period, parse_period
+from ..periods import Period, parse_as_of, parse_period  # parse_as_of: re-exported
 from ..profiles import Profile, get_profile
 from ..rules.catalogue import Rule, rules_for_profile
 from ..scores import create_score_views
@@ -28,23 +28,6 @@ from .gx import GxSession, RuleVerdict, gx_session, run_parameters, verdict_from
 from .params import install_params
 
 DEADLINE_REACH = dt.timedelta(days=60)  # deadlines of in-period events run past the period
-
-
-def parse_as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime:
-    """as_of as naive China local time, whole seconds; default now."""
-    if value is None:
-        return dt.datetime.now().replace(microsecond=0)
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0, tzinfo=None)
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    try:
-        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0, tzinfo=None)
-    except ValueError as e:
-        raise AuditError(
-            f"无法识别的 as-of 时间 / cannot read --as-of {value!r}: use 2026-11-25 or "
-            "'2026-11-25 10:15:00'"
-        ) from e
 
 
 def run_audit(
