@@ -13,7 +13,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "audit", "run", "sql", "Run", "Case", "warnings", "exceptions_import",
+__all__ = ["__version__", "load", "audit", "run", "sql", "Run", "Case", "warnings", "notice",
+           "responses_import", "responses_status", "reviews_import", "review_ledger", "exceptions_import",
            "exceptions_list"]
 
 

@@ -194,6 +194,106 @@ def warnings_write(df: pd.DataFrame, out: str | Path, overwrite: bool = False) -
                        title="超期预警（红牌：已超期未办；黄牌：即将到期）")
 
 
+def notice(db: str | Path, out: str | Path, run_id: str = "latest", unit: str | None = None,
+           rectification_days: int | None = None, issued_on: str | dt.date | None = None,
+           unmasked: bool = False, overwrite: bool = False) -> list:
+    """通报: per unit with violations in the run, a Word notice and its xlsx attachment (整改反馈表)
+    in `out`; recorded in `notices` / `notice_items`. The due date is `issued_on` (default
+    today) + `rectification_days` (default: the run's profile, else 15). Names masked."""
+    from .runs import find_run
+    from .supervision.notices import issue
+
+    day = _day(issued_on)
+    if rectification_days is not None and rectification_days < 1:
+        raise ZfauditError("--rectification-days 应为正整数 / must be an integer >= 1")
+    r = find_run(db, run_id)
+    with connect(db, must_exist=True) as con:
+        return issue(con, r, Path(out), unit, rectification_days, day, unmasked, overwrite)
+
+
+def _day(value: str | dt.date | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as e:
+        raise ZfauditError(f"无法识别的日期 {value!r}，请写作 2026-12-01 / cannot read date "
+                           f"{value!r}: use 2026-12-01") from e
+
+
+def responses_import(file: str | Path, db: str | Path, encoding: str | None = None,
+                     force: bool = False) -> tuple[LoadReport, int]:
+    """Load a filled 整改反馈表 (responses: csv, xlsx, json; Chinese headers and codes); its
+    `explain` rows become unapproved rows of the exceptions register. Returns the load report
+    and the number of register rows written."""
+    from .ingest.loader import import_records
+    from .supervision.responses import register_explanations
+
+    report = import_records(file, db, "responses", encoding=encoding, force=force)
+    with connect(db, must_exist=True) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            n = register_explanations(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return report, n
+
+
+def responses_status(db: str | Path, run_id: str | None = None, unmasked: bool = False
+                     ) -> pd.DataFrame:
+    """Each response with its status (RULES.md): a rectified claim confirmed / not confirmed /
+    open against the runs after its notice's run (up to `run_id` when given); an explanation
+    by the register's status; a dispute awaiting review."""
+    from .supervision.responses import response_status
+
+    with connect(db, read_only=True) as con:
+        upto = None if run_id is None else _run_id(con, run_id)
+        return response_status(con, upto, unmasked)
+
+
+def _run_id(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+    from .runs import find_run
+
+    return str(find_run(con, run_id)["run_id"])
+
+
+def reviews_import(file: str | Path, db: str | Path, encoding: str | None = None,
+                   force: bool = False) -> LoadReport:
+    """Load filled spot-check sheets (回放抽检结果: 抽检编号, 检查人, 检查时间, 检查结论, 问题类型 —
+    problem codes in Chinese separated by 、 , ; or spaces)."""
+    from .ingest.loader import import_records
+
+    return import_records(file, db, "reviews", encoding=encoding, force=force)
+
+
+def review_ledger(db: str | Path, period: str, unmasked: bool = False) -> dict[str, pd.DataFrame]:
+    """抽检台帐 of the media recorded in `period`: by_unit, by_officer, detail, unmatched."""
+    from .periods import parse_period
+    from .supervision.reviews import ledger
+
+    p = parse_period(period)
+    with connect(db, read_only=True) as con:
+        return ledger(con, p.start, p.end, unmasked)
+
+
+def review_ledger_write(db: str | Path, period: str, out: str | Path, unmasked: bool = False,
+                        overwrite: bool = False) -> Path:
+    """The 抽检台帐 xlsx: 按单位, 按人员, 明细, 未能对应 (Chinese headers, masked)."""
+    from .export import writable, write_sheets
+    from .periods import parse_period
+    from .supervision.reviews import ledger_sheets
+
+    writable(out, overwrite)
+    p = parse_period(period)
+    with connect(db, read_only=True) as con:
+        sheets = ledger_sheets(con, p, unmasked)
+    return write_sheets(sheets, out, overwrite)
+
+
 def run(db: str | Path, run_id: str = "latest", profile: str | Path | None = None,
         period: str | None = None) -> Run:
     """An audit run already recorded in `db`: `run_id`, or the newest run ('latest') of

@@ -54,6 +54,9 @@ def system_error_text(e: Exception) -> str | None:
     return None
 
 
+SHOW_ROWS = 50  # a terminal shows this many rows of a long list; --out writes them all
+
+
 def db_option(fn):
     return click.option(
         "--db",
@@ -393,10 +396,139 @@ def warn_cmd(db, profile, as_of, within, lookback, unit, out, fail_on, unmasked,
     if out is not None:
         click.echo(f"已写出 / wrote {api.warnings_write(df, out, overwrite)}")
     elif len(df):
-        click.echo(api.text_table(df[["level_zh", "unit_id", "rule_id", "finding_key",
-                                      "officer_name", "due_at", "time_text", "action_zh"]]))
+        shown = df.head(SHOW_ROWS)[["level_zh", "unit_id", "rule_id", "finding_key",
+                                    "officer_name", "due_at", "time_text", "action_zh"]]
+        click.echo(api.text_table(shown, footer=False))
+        if len(df) > SHOW_ROWS:
+            click.echo(f"……仅显示前 {SHOW_ROWS} 项，共 {len(df)} 项；全部请用 --out 预警.xlsx / first "
+                       f"{SHOW_ROWS} of {len(df)} shown: use --out for all")
     if (fail_on == "red" and red) or (fail_on == "yellow" and red + yellow):
         raise click.exceptions.Exit(1)
+
+
+@cli.command("notice")
+@db_option
+@run_option
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the notices (.docx) and their attachments (.xlsx).")
+@click.option("--unit", help="Only this unit (default: every unit with violations).")
+@click.option("--rectification-days", type=int, help="Days to rectify (default: the profile's, else 15).")
+@click.option("--date", "issued_on", help="Date of issue (default: today), e.g. 2026-12-01.")
+@click.option("--unmasked", is_flag=True, help="Names unmasked (internal use only).")
+@overwrite_option
+@domain_errors
+def notice_cmd(db, run, out, unit, rectification_days, issued_on, unmasked, overwrite):
+    """通报: per unit, a Word notice of the run's violations and an xlsx to fill in (整改反馈表);
+    each notice is recorded with its number and due date.
+
+    Example:
+
+        zfaudit notice --db bureau.duckdb --run latest --out notices/ --rectification-days 15
+    """
+    from . import api
+
+    notices = api.notice(db, out, run, unit=unit, rectification_days=rectification_days,
+                         issued_on=issued_on, unmasked=unmasked, overwrite=overwrite)
+    for n in notices:
+        click.echo(f"{n.notice_no}  {n.unit_name}  违规 {n.violations} 项  整改期限 {n.due_on}  {n.docx}")
+    click.echo(f"共 {len(notices)} 份通报 / {len(notices)} notice(s) written and recorded")
+
+
+@cli.group("responses")
+def responses_group():
+    """Units' responses to notices (整改反馈): import the filled sheets, see their status.
+
+    Example:
+
+        zfaudit responses import TB2026-001-一中队-整改反馈表.xlsx --db bureau.duckdb
+    """
+
+
+@responses_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--encoding", help="Force the CSV encoding (default: detected).")
+@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@domain_errors
+def responses_import(file, db, encoding, force):
+    """Load a filled 整改反馈表; 申请例外 rows go to the exceptions register unapproved.
+
+    Example:
+
+        zfaudit responses import TB2026-001-一中队-整改反馈表.xlsx --db bureau.duckdb
+    """
+    from . import api
+
+    report, n = api.responses_import(file, db, encoding=encoding, force=force)
+    click.echo(report.summary_text())
+    click.echo(f"登记例外申请 {n} 条（待审批）/ {n} explanation(s) added to the exceptions register, unapproved")
+
+
+@responses_group.command("status")
+@db_option
+@click.option("--run", "run", default=None, help="Judge against the runs up to this one (default: all).")
+@click.option("--unmasked", is_flag=True, help="Names unmasked (internal use only).")
+@domain_errors
+def responses_status(db, run, unmasked):
+    """Each response's status: rectified confirmed / not confirmed / open, explanations, disputes.
+
+    Example:
+
+        zfaudit responses status --db bureau.duckdb
+    """
+    from . import api
+
+    df = api.responses_status(db, run, unmasked=unmasked)
+    click.echo(api.text_table(df[["finding_key", "unit_id", "response_zh", "notice_no",
+                                  "checked_run_id", "status", "status_zh"]]))
+
+
+@cli.group("reviews")
+def reviews_group():
+    """Playback spot-check results (回放抽检) and the ledger (抽检台帐, 001 §53).
+
+    Example:
+
+        zfaudit reviews import 回放检查台帐.xlsx --db bureau.duckdb
+    """
+
+
+@reviews_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--encoding", help="Force the CSV encoding (default: detected).")
+@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@domain_errors
+def reviews_import(file, db, encoding, force):
+    """Load a filled spot-check sheet (抽检编号, 检查人, 检查时间, 检查结论, 问题类型).
+
+    Example:
+
+        zfaudit reviews import 回放检查台帐.xlsx --db bureau.duckdb
+    """
+    from . import api
+
+    click.echo(api.reviews_import(file, db, encoding=encoding, force=force).summary_text())
+
+
+@reviews_group.command("ledger")
+@db_option
+@click.option("--period", required=True, help="The media recorded in this period, e.g. 2026Q3.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The ledger to write (.xlsx).")
+@click.option("--unmasked", is_flag=True, help="Names unmasked (internal use only).")
+@overwrite_option
+@domain_errors
+def reviews_ledger(db, period, out, unmasked, overwrite):
+    """抽检台帐: reviews and problems per unit and officer.
+
+    Example:
+
+        zfaudit reviews ledger --db bureau.duckdb --period 2026Q3 --out 抽检台帐.xlsx
+    """
+    from . import api
+
+    click.echo(f"已写出抽检台帐 / wrote {api.review_ledger_write(db, period, out, unmasked, overwrite)}")
 
 
 @cli.group("exceptions")

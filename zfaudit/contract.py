@@ -50,13 +50,18 @@ TYPE_REASONS = {
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # text | date | timestamp | bool | integer | code:<codeset>
+    type: str  # text | date | timestamp | bool | integer | code:<codeset> | codes:<codeset>
     aliases: tuple[str, ...]
     pii: bool = False
 
     @property
     def codeset(self) -> str | None:
-        return self.type.split(":", 1)[1] if self.type.startswith("code:") else None
+        return self.type.split(":", 1)[1] if self.type.startswith(("code:", "codes:")) else None
+
+    @property
+    def multi(self) -> bool:
+        """Several codes in one cell (`codes:`), stored as their codes joined by commas."""
+        return self.type.startswith("codes:")
 
     @property
     def sql_type(self) -> str:
@@ -77,6 +82,8 @@ class Table:
     columns: tuple[Column, ...] = field(default_factory=tuple)
     # the legal-affairs office's own records: imported by their own command, not with an export
     supervision: bool = False
+    # other names of the xlsx sheet that holds the table (the sheets zfaudit hands out)
+    sheets: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -147,6 +154,7 @@ def contract() -> Contract:
                 for cname, c in t["columns"].items()
             ),
             supervision=bool(t.get("supervision", False)),
+            sheets=tuple(t.get("sheets", [])),
         )
         for name, t in raw["tables"].items()
     }

@@ -174,7 +174,8 @@ def _write_cell(ws: object, i: int, j: int, v: object, fmt: _Formats) -> int:
     return display_width(text)
 
 
-def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame) -> None:
+def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
+                 choices: dict[str, list[str]] | None = None) -> None:
     ws = wb.add_worksheet(name[:31])
     widths = [display_width(str(c)) for c in df.columns]
     for j, c in enumerate(df.columns):
@@ -188,11 +189,19 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame) -> None:
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    for col, values in (choices or {}).items():
+        # a drop-down where the reader fills in a code (a warning, not a refusal: the importer
+        # also reads the codes' other spellings)
+        j = list(df.columns).index(col)
+        ws.data_validation(1, j, max(len(df), 1), j, {
+            "validate": "list", "source": list(values), "error_type": "warning",
+            "error_message": "请从下拉列表中选择 / choose from the list"})
 
 
-def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: bool = False
-                 ) -> Path:
-    """Several frames to one xlsx, a sheet each, in order; returns the path."""
+def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: bool = False,
+                 choices: dict[str, dict[str, list[str]]] | None = None) -> Path:
+    """Several frames to one xlsx, a sheet each, in order; returns the path. `choices`:
+    sheet → column → the values of a drop-down list on that column's rows."""
     import xlsxwriter
 
     path = writable(path, overwrite)
@@ -203,7 +212,7 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: b
         try:
             fmt = _Formats(wb)
             for name, df in sheets.items():
-                _write_sheet(wb, fmt, name, df)
+                _write_sheet(wb, fmt, name, df, (choices or {}).get(name))
         finally:
             wb.close()
         part.replace(path)

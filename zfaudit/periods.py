@@ -124,6 +124,29 @@ def label(start: dt.datetime, end: dt.datetime) -> str:
     return f"{s:%Y-%m-%d}~{(e - dt.timedelta(seconds=1)):%Y-%m-%d}"
 
 
+QUARTER_ZH = ("一", "二", "三", "四")
+
+
+def date_zh(d: dt.date | dt.datetime) -> str:
+    """2026年10月9日 — how a bureau's documents write a date."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def label_zh(start: dt.datetime, end: dt.datetime) -> str:
+    """The period as a bureau writes it: 2026年第三季度, 2026年7月, 2026年, or
+    2026年7月1日至2026年9月30日 (the last day inside)."""
+    s, e = _naive(start), _naive(end)
+    aligned = s.day == 1 and e.day == 1 and s.time() == dt.time() and e.time() == dt.time()
+    months = (e.year - s.year) * 12 + e.month - s.month
+    if aligned and months == 3 and s.month % 3 == 1:
+        return f"{s.year}年第{QUARTER_ZH[(s.month - 1) // 3]}季度"
+    if aligned and months == 1:
+        return f"{s.year}年{s.month}月"
+    if aligned and months == 12 and s.month == 1:
+        return f"{s.year}年"
+    return f"{date_zh(s)}至{date_zh(e - dt.timedelta(seconds=1))}"
+
+
 def recorded(start: dt.datetime, end: dt.datetime) -> Period:
     """A Period from a run's recorded bounds (audit_runs.period_start / period_end)."""
     s, e = _naive(start), _naive(end)

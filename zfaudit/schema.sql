@@ -124,3 +124,21 @@ CREATE TABLE IF NOT EXISTS run_exceptions (
     document_no  VARCHAR,
     unit_id      VARCHAR        -- the unit of the item, when the run has it
 );
+
+-- Notices (通报) issued to units (zfaudit notice): one row per unit and notice.
+CREATE TABLE IF NOT EXISTS notices (
+    notice_id   VARCHAR,        -- TB2026-001: the year's sequence
+    notice_no   VARCHAR,        -- the number printed on the notice
+    run_id      VARCHAR,        -- the run whose violations it notifies
+    unit_id     VARCHAR,
+    issued_on   DATE,
+    due_on      DATE,           -- rectification due: issued_on + rectification_days
+    violations  BIGINT,
+    file        VARCHAR         -- the .docx written
+);
+
+CREATE TABLE IF NOT EXISTS notice_items (
+    notice_id   VARCHAR,
+    finding_key VARCHAR,        -- a violation listed in the notice (and its attachment)
+    rule_id     VARCHAR
+);

@@ -137,10 +137,11 @@ def test_spot_check_ledger_matches_the_report_and_records_the_seed(audited_db, r
     ws = wb["回放检查台帐"]
     rows = list(ws.iter_rows(values_only=True))
     head = list(rows[0])
-    assert head[-4:] == ["回放结果", "检查人", "检查日期", "备注"]
+    assert head[0] == "抽检编号" and head[-5:] == ["检查结论", "问题类型", "检查人", "检查时间", "备注"]
     body = rows[1:]
     assert [r[head.index("文件编号")] for r in body] == list(sample["文件编号"])
-    assert all(r[-4:] == (None, None, None, None) for r in body)  # blank for the reviewer
+    assert [r[0] for r in body] == [f"CJ20261125-{m}" for m in sample["文件编号"]]
+    assert all(r[-5:] == (None,) * 5 for r in body)  # blank for the reviewer
     about = dict(wb["抽样说明"].iter_rows(min_row=2, values_only=True))
     assert about["随机种子"] == "20261125"
     # stratified: at most per_stage (2) per unit and stage

@@ -155,7 +155,7 @@ def test_ledger_writes_formula_like_text_as_text(tmp_path):
     import pandas as pd
 
     sample = pd.DataFrame({
-        "unit_name": ["=1+2"], "stage_zh": ["+调查询问"], "media_id": ["-M1"], "case_id": ["@SUM(A1)"],
+        "sample_id": ["=CJ1-M1"], "unit_name": ["=1+2"], "stage_zh": ["+调查询问"], "media_id": ["-M1"], "case_id": ["@SUM(A1)"],
         "kind": ["video"], "recorded_start": [pd.Timestamp("2026-07-01 09:00")],
         "recorded_end": [pd.Timestamp("2026-07-01 09:30")], "officer": ["张*"],
         "path": ["=HYPERLINK(\"http://x\")"], "rules": ["ZF04"], "weight": [4.0],
@@ -164,7 +164,8 @@ def test_ledger_writes_formula_like_text_as_text(tmp_path):
     ws = openpyxl.load_workbook(path)["回放检查台帐"]
     row = {ws.cell(1, c).value: ws.cell(2, c) for c in range(1, ws.max_column + 1)}
     for col, text in (("单位", "=1+2"), ("环节", "+调查询问"), ("文件编号", "-M1"),
-                      ("案件编号", "@SUM(A1)"), ("存储路径", "=HYPERLINK(\"http://x\")")):
+                      ("案件编号", "@SUM(A1)"), ("存储路径", "=HYPERLINK(\"http://x\")"),
+                      ("抽检编号", "=CJ1-M1")):
         assert row[col].data_type == "s" and row[col].value == text
 
 

@@ -114,8 +114,13 @@ def _install(con: duckdb.DuckDBPyConnection, prof: Profile, start: dt.datetime, 
     """The rules' world in memory: views of the contract tables, a calendar copy completed
     with the years the window needs, the profile's parameter tables and shared models."""
     con.execute("USE memory")
-    for name in contract().tables:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM zf.main.{name}")
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'zf' AND schema_name = 'main'"
+    ).fetchall()}
+    for name, table in contract().tables.items():
+        # a table a database made by an older zfaudit lacks is empty, as it would be there
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM zf.main.{name}" if name in present
+                    else table.ddl(name))
     con.execute("CREATE TABLE calendar (date DATE PRIMARY KEY, is_workday BOOLEAN, "
                 "holiday_name VARCHAR, source VARCHAR)")
     con.execute("INSERT INTO calendar SELECT * FROM zf.main.calendar")

@@ -404,7 +404,7 @@ def _read_typed(con: duckdb.DuckDBPyConnection, job: _Job, total_lines: int | No
                 normalize: bool) -> tuple[RawSource, dict[str, list[int]], str]:
     """Open the file, map its headers and type it into a new staging table."""
     table = job.table
-    src = open_source(con, job.path, job.tag, job.tmp, (table.name, table.zh), total_lines,
+    src = open_source(con, job.path, job.tag, job.tmp, (table.name, *table.sheets, table.zh), total_lines,
                       job.encoding, normalize, tuple(table.column_names))
     job.warnings.extend(src.notes)
     cols = _map_headers(table, src, job.warnings)

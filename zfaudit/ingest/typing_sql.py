@@ -157,8 +157,23 @@ def code(v: str, codeset: str) -> str:
     return _lookup(v, {k: lit(c) for k, c in lookup.items()})
 
 
+# what separates several codes in one cell (DATA_CONTRACT.md reviews.problems: 、 , ; or space)
+CODE_SEPARATORS = "[、,，;；[:space:]]+"
+
+
+def codes(v: str, codeset: str) -> str:
+    """Several codes in one cell → their codes joined by ',' in the order written; NULL (a
+    quarantined cell) when any part is not a code."""
+    parts = f"list_filter(regexp_split_to_array({v}, {lit(CODE_SEPARATORS)}), lambda x: x <> '')"
+    mapped = f"list_transform({parts}, lambda x: {code('x', codeset)})"
+    return (f"CASE WHEN len({mapped}) > 0 AND list_count({mapped}) = len({mapped}) "
+            f"THEN array_to_string({mapped}, ',') END")
+
+
 def typed(column: Column, v: str) -> str:
     """The typing expression for a contract column (text columns: v itself)."""
+    if column.multi:
+        return codes(v, column.codeset)
     if column.codeset:
         return code(v, column.codeset)
     return {

@@ -456,31 +456,46 @@ def spot_sample(
         + ([unit] if unit else [])
         + [int(per_stage)],
     )
+    from ..supervision.reviews import sample_id
+
     stage_zh = contract().codesets.get("stage", {})
     df["stage_zh"] = [stage_zh.get(s, "未关联环节" if s == "unlinked" else s) for s in df.stage]
+    df.insert(0, "sample_id", [sample_id(seed, m) for m in df.media_id])
     if mask_pii:
         df["officer"] = df["officer"].map(mask_name)
     return df
 
 
+# the reviewer's columns: the headers `zfaudit reviews import` reads (contract.yaml reviews)
+REVIEW_COLUMNS = ("检查结论", "问题类型", "检查人", "检查时间", "备注")
+
+
 def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
-    """The 回放检查台帐 (001 §53) as xlsx, reviewer columns blank; text never becomes a formula."""
+    """The 回放检查台帐 (001 §53) as xlsx: one row per sampled item, its 抽检编号 first, the
+    reviewer's columns (检查结论 as a drop-down) blank at the right; text never a formula."""
+    from ..supervision.reviews import problem_labels
+
     path = Path(path)
     cols = {
-        "unit_name": "单位", "stage_zh": "环节", "media_id": "文件编号", "case_id": "案件编号",
-        "kind": "文件类型", "recorded_start": "拍摄开始时间", "recorded_end": "拍摄结束时间",
-        "officer": "使用人", "path": "存储路径", "rules": "审计发现", "weight": "抽样权重",
+        "sample_id": "抽检编号", "unit_name": "单位", "stage_zh": "环节", "media_id": "文件编号",
+        "case_id": "案件编号", "kind": "文件类型", "recorded_start": "拍摄开始时间",
+        "officer": "使用人", "path": "存储路径", "rules": "审计发现",
     }
     ledger = sample[list(cols)].rename(columns=cols)
-    ledger.insert(0, "序号", range(1, len(ledger) + 1))
-    for c in ("回放结果", "检查人", "检查日期", "备注"):
+    kinds = contract().codesets["media_kind"]
+    ledger["文件类型"] = [kinds.get(k, k) for k in ledger["文件类型"]]
+    for c in REVIEW_COLUMNS:
         ledger[c] = ""
-    for c in ("拍摄开始时间", "拍摄结束时间"):
-        ledger[c] = pd.to_datetime(ledger[c]).dt.strftime("%Y-%m-%d %H:%M:%S")
-    about = pd.DataFrame({"项目": list(meta), "内容": [str(v) for v in meta.values()]})
+    ledger["拍摄开始时间"] = pd.to_datetime(ledger["拍摄开始时间"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    about = pd.DataFrame({"项目": [*meta, "填写说明"], "内容": [
+        *(str(v) for v in meta.values()),
+        "每行一个抽检项，请勿改动“抽检编号”。检查结论选“合格”或“不合格”；不合格的在“问题类型”填写："
+        + "、".join(problem_labels().values()) + "（多项用顿号分隔；选“其他”须在备注中说明）。"
+        "检查时间写到时分，如 2026-12-05 14:30。填好后用 zfaudit reviews import 导入。"]})
     # zfaudit.export writes text as text: "=cmd|..." stays text (CSV/xlsx injection)
     # the renderer has checked the path (zfaudit.report.render: --overwrite)
-    write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True)
+    write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True,
+                 choices={"回放检查台帐": {"检查结论": list(contract().codesets["review_result"].values())}})
     return path
 
 

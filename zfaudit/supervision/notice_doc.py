@@ -1,0 +1,114 @@
+"""The Word notice (通报) itself: python-docx, laid out after the official-document habit
+(GB/T 9704: title in a heavy Song face, body in 仿宋 三号, headings 黑体, A4, signature and
+date at the right)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from ..periods import date_zh
+
+TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋", "黑体"
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)  # Chinese text takes the east-Asian font
+
+
+def _para(doc, text: str, font: str = BODY_FONT, size: float = 16, bold: bool = False,
+          align: str | None = None, indent: bool = True):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    if align:
+        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    elif indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
+    p.paragraph_format.space_after = Pt(4)
+    _font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _table(doc, df: pd.DataFrame, widths_cm: list[float]) -> None:
+    from docx.shared import Cm
+
+    t = doc.add_table(rows=1, cols=len(df.columns))
+    t.style = "Table Grid"
+    for j, c in enumerate(df.columns):
+        cell = t.rows[0].cells[j]
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(str(c)), HEAD_FONT, 10.5)
+    for row in df.itertuples(index=False, name=None):
+        cells = t.add_row().cells
+        for j, v in enumerate(row):
+            cells[j].text = ""
+            _font(cells[j].paragraphs[0].add_run("" if v is None or pd.isna(v) else str(v)),
+                  BODY_FONT, 10.5)
+    for j, w in enumerate(widths_cm):
+        for r in t.rows:
+            r.cells[j].width = Cm(w)
+
+
+def _pct(v: object) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
+
+
+def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period: str, run: dict,
+                 counts: pd.DataFrame, violations: pd.DataFrame, due_on: dt.date,
+                 issued_on: dt.date, attachment_name: str) -> Path:
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
+    sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
+    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+    _para(doc, f"关于{unit_name}{period}执法全过程记录检查情况的通报", TITLE_FONT, 22,
+          align="center")
+    _para(doc, number, BODY_FONT, 16, align="center")
+    _para(doc, f"{unit_name}：", indent=False)
+    as_of = pd.Timestamp(run["as_of"])
+    total_items, total_v = int(counts["items"].sum()), int(counts["violations"].sum())
+    _para(doc, f"按照{bureau}行政执法全过程记录检查安排，我科对你单位{period}的行政执法全过程记录情况"
+               f"进行了检查（审计批次 {run['run_id']}，期限判断截至 {as_of:%Y-%m-%d %H:%M}）。"
+               "现将检查情况通报如下。")
+    _para(doc, "一、总体情况", HEAD_FONT, 16)
+    _para(doc, f"共检查 {total_items} 项，发现违规 {total_v} 项。各项规则情况见下表。")
+    summary = counts.assign(rate=counts.rate.map(_pct))[
+        ["rule_id", "rule_title", "items", "passed", "violations", "rate"]]
+    summary.columns = ["规则", "检查内容", "检查项", "合规", "违规", "合规率"]
+    _table(doc, summary, [1.6, 5.4, 1.9, 1.9, 1.9, 2.2])
+    _para(doc, "二、存在的问题", HEAD_FONT, 16)
+    _para(doc, f"检查发现以下 {len(violations)} 项问题（问题编号用于整改反馈，请勿改动）：")
+    rows = violations.assign(seq=range(1, len(violations) + 1))[
+        ["seq", "finding_key", "rule_title", "detail", "officer_name"]]
+    rows.columns = ["序号", "问题编号", "规则", "问题描述", "执法人员"]
+    _table(doc, rows, [1.2, 4.0, 2.8, 5.8, 1.8])
+    _para(doc, "三、整改要求", HEAD_FONT, 16)
+    _para(doc, f"请你单位于{date_zh(due_on)}前完成整改，并在附件《整改反馈表》中逐条反馈：已整改的，写明"
+               "整改措施；确因客观原因无法记录、需申请例外的，选择例外理由并写明情况说明，经审批后予以认定；"
+               "有异议的，写明理由。逾期未反馈的，按未整改处理。")
+    _para(doc, f"附件：{attachment_name}")
+    _para(doc, "", indent=False)
+    _para(doc, f"{bureau}法规科", align="right")
+    _para(doc, date_zh(issued_on), align="right")
+    doc.core_properties.title = f"{unit_name}执法全过程记录检查情况通报"
+    doc.core_properties.author = bureau
+    doc.save(str(path))
+    return path

@@ -1,0 +1,158 @@
+"""Units' responses to a notice (整改反馈, RULES.md "Notices and responses").
+
+A response names a finding key and one of `rectified` (已整改), `explain` (申请例外: with a
+reason and note it becomes an unapproved row of the exceptions register), `dispute` (有异议).
+A `rectified` claim is confirmed when the item is `pass` in a later run of the same profile
+and period, not confirmed while it is still a violation there, and open until then.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ..contract import contract
+from ..masking import Scrubber, mask_frame
+from ..rules.catalogue import catalogue
+from .labels import EXCEPTION_STATUS_ZH
+
+EXPLAIN_PREFIX = "FK:"  # exception_id of a register row made from an `explain` response
+STATUS_ZH = {
+    "confirmed": "整改已确认",
+    "not_confirmed": "整改未确认（复查仍违规）",
+    "open": "待复查",
+    "registered": "已登记例外申请，待审批与下次审计",
+    "disputed": "有异议，待法规科复核",
+    "unknown_key": "问题编号不在任何通报中",
+    **{f"exception_{k}": f"例外申请：{v}" for k, v in EXCEPTION_STATUS_ZH.items()},
+}
+
+
+def _key_part(column: str) -> str:
+    """SQL: the value of item-key column `column` inside finding_key, by the rule's item key."""
+    cases = []
+    for r in catalogue().values():
+        if column in r.item_key and not r.is_dq:
+            cases.append(f"WHEN '{r.rule_id}' THEN nullif(split_part(r.finding_key, '|', "
+                         f"{r.item_key.index(column) + 2}), '')")
+    return f"CASE split_part(r.finding_key, '|', 1) {' '.join(cases)} END" if cases else "NULL"
+
+
+def register_explanations(con: duckdb.DuckDBPyConnection) -> int:
+    """`explain` responses → unapproved rows of the exceptions register (exception_id
+    FK:<finding key>). A row the office has approved meanwhile is never touched; an unapproved
+    one takes the latest reason and note. In the caller's transaction; returns rows written."""
+    keys = ", ".join(_key_part(c) for c in ("case_id", "step_id", "media_id", "access_id",
+                                             "officer_id"))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE zf_explain AS
+        SELECT '{EXPLAIN_PREFIX}' || r.finding_key AS exception_id,
+               split_part(r.finding_key, '|', 1) AS rule_id, {keys}, r.reason, r.note,
+               r.responded_by, r.responded_at
+        FROM responses AS r WHERE r.response = 'explain'""")
+    con.execute("""DELETE FROM exceptions WHERE exception_id IN (SELECT exception_id FROM zf_explain)
+                   AND approved_by IS NULL AND approved_at IS NULL""")
+    n = con.execute("""
+        INSERT INTO exceptions (exception_id, rule_id, case_id, step_id, media_id, access_id,
+                                officer_id, reason, note, requested_by, requested_at)
+        SELECT * FROM zf_explain
+        WHERE exception_id NOT IN (SELECT exception_id FROM exceptions)""").fetchone()[0]
+    con.execute("DROP TABLE zf_explain")
+    return int(n)
+
+
+STATUS_SQL = """
+WITH latest_notice AS (   -- the newest notice that listed the key
+    SELECT i.finding_key, n.notice_id, n.notice_no, n.run_id, n.unit_id, n.due_on
+    FROM notice_items AS i JOIN notices AS n USING (notice_id)
+    QUALIFY row_number() OVER (PARTITION BY i.finding_key
+                               ORDER BY n.issued_on DESC, n.notice_id DESC) = 1
+), base AS (
+    SELECT r.*, ln.notice_id, ln.notice_no, ln.run_id AS notice_run_id, ln.unit_id, ln.due_on,
+           a0.profile, a0.period_start, a0.period_end, a0.as_of AS as_of0,
+           a0.started_at AS started0
+    FROM responses AS r
+    LEFT JOIN latest_notice AS ln USING (finding_key)
+    LEFT JOIN audit_runs AS a0 ON a0.run_id = ln.run_id
+), later AS (             -- runs after the notice's run in its sequence, up to $upto
+    SELECT b.finding_key, a.run_id, a.as_of, a.started_at
+    FROM base AS b JOIN audit_runs AS a
+      ON a.profile = b.profile AND a.period_start = b.period_start
+     AND a.period_end = b.period_end
+     AND (a.as_of > b.as_of0 OR (a.as_of = b.as_of0 AND a.started_at > b.started0))
+    WHERE CAST($upto AS VARCHAR) IS NULL OR EXISTS (
+          SELECT 1 FROM audit_runs AS u WHERE u.run_id = CAST($upto AS VARCHAR)
+             AND (a.as_of < u.as_of OR (a.as_of = u.as_of AND a.started_at <= u.started_at)))
+), last_run AS (
+    SELECT finding_key, run_id FROM later
+    QUALIFY row_number() OVER (PARTITION BY finding_key
+                               ORDER BY as_of DESC, started_at DESC, run_id DESC) = 1
+), passed AS (            -- the item was `pass` in some later run
+    SELECT DISTINCT l.finding_key FROM later AS l
+    JOIN finding_status_now AS s ON s.run_id = l.run_id AND s.finding_key = l.finding_key
+    WHERE s.outcome = 'pass'
+), final AS (
+    SELECT b.finding_key, b.unit_id, b.response, b.reason, b.note, b.responded_by,
+           b.responded_at, b.notice_id, b.notice_no, b.notice_run_id, b.due_on,
+           lr.run_id AS checked_run_id,
+           CASE WHEN b.notice_id IS NULL THEN 'unknown_key'
+                WHEN b.response = 'dispute' THEN 'disputed'
+                WHEN b.response = 'explain' AND x.status IS NOT NULL THEN 'exception_' || x.status
+                WHEN b.response = 'explain' THEN 'registered'
+                WHEN lr.run_id IS NULL THEN 'open'
+                WHEN v.finding_key IS NOT NULL THEN 'not_confirmed'
+                WHEN p.finding_key IS NOT NULL THEN 'confirmed'
+                ELSE 'open' END AS status
+    FROM base AS b
+    LEFT JOIN last_run AS lr USING (finding_key)
+    LEFT JOIN findings AS v
+      ON v.run_id = lr.run_id AND v.finding_key = b.finding_key AND v.outcome = 'violation'
+    LEFT JOIN passed AS p ON p.finding_key = b.finding_key
+    LEFT JOIN run_exceptions AS x
+      ON x.run_id = lr.run_id AND x.exception_id = '{prefix}' || b.finding_key
+)
+SELECT * FROM final ORDER BY unit_id NULLS LAST, finding_key
+"""
+
+
+def response_status(con: duckdb.DuckDBPyConnection, upto_run: str | None = None,
+                    unmasked: bool = False) -> pd.DataFrame:
+    """Each response with its status, checked against the runs after its notice's run (up to
+    `upto_run` when given). Names masked unless `unmasked`; the note scrubbed of officers'
+    names."""
+    from .views import finding_status_sql
+
+    sql = STATUS_SQL.replace("{prefix}", EXPLAIN_PREFIX).replace(
+        "finding_status_now", f"({finding_status_sql()})")
+    df = con.execute(sql, {"upto": upto_run}).df()
+    zh = contract().codesets["response_type"]
+    df.insert(df.columns.get_loc("response") + 1, "response_zh",
+              pd.Series([zh.get(r, r) for r in df.response], index=df.index, dtype=object))
+    df["status_zh"] = df.status.map(STATUS_ZH)
+    if unmasked or df.empty:
+        return df
+    out = mask_frame(df)
+    people = [v for (v,) in con.execute(
+        "SELECT DISTINCT trim(name) FROM officers WHERE length(trim(name)) >= 2 UNION "
+        "SELECT DISTINCT trim(responded_by) FROM responses WHERE length(trim(responded_by)) >= 2"
+    ).fetchall()]
+    scrub = Scrubber(sorted(people, key=len, reverse=True))
+    out["note"] = pd.Series([scrub(v) for v in out.note], index=out.index, dtype=object)
+    return out
+
+
+def unit_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: responses by type and the rectified claims' outcomes."""
+    if df.empty:
+        return pd.DataFrame(columns=["unit_id", "responses", "rectified", "explain", "dispute",
+                                     "confirmed", "not_confirmed", "open"])
+    g = df.groupby("unit_id", dropna=False)
+    return pd.DataFrame({
+        "responses": g.size(),
+        "rectified": g.response.apply(lambda s: int((s == "rectified").sum())),
+        "explain": g.response.apply(lambda s: int((s == "explain").sum())),
+        "dispute": g.response.apply(lambda s: int((s == "dispute").sum())),
+        "confirmed": g.status.apply(lambda s: int((s == "confirmed").sum())),
+        "not_confirmed": g.status.apply(lambda s: int((s == "not_confirmed").sum())),
+        "open": g.status.apply(lambda s: int((s == "open").sum())),
+    }).reset_index()
