@@ -47,7 +47,8 @@ def test_every_contract_column_documented(table):
 def test_every_own_table_documented():
     own = _own_tables()
     assert set(own) == {"loads", "quarantine", "calendar", "audit_runs", "findings", "rule_results",
-                        "officer_results", "recheck_outcomes", "run_exceptions"}
+                        "officer_results", "recheck_outcomes", "run_exceptions",
+                        "notices", "notice_items"}
     for table, cols in own.items():
         assert _documented(table) == cols, table
 

@@ -162,3 +162,21 @@ def test_an_approved_explanation_applies_in_the_next_run(responded, tmp_path):
     st = zfaudit.responses_status(db, third.run_id).set_index("finding_key").status
     assert st["ZF07|S1"] == "exception_applied"
     assert third.lifecycle().set_index("finding_key").status["ZF07|S1"] == "excused"
+
+
+def test_quarterly_report_shows_the_responses(responded, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from zfaudit.report.render import render_report
+
+    db, _, _, _, _, second = responded
+    html = render_report("quarterly", db, tmp_path / "q.html", run=second.run_id)
+    soup = BeautifulSoup(html.read_text("utf-8"), "html.parser")
+    units = soup.find("table", id="zf-response-units")
+    cells = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in units.find("tbody").find_all("tr")]
+    head = [th.get_text(strip=True) for th in units.find("thead").find_all("th")]
+    row = dict(zip(head, cells[0], strict=True))
+    assert (row["单位编码"], row["反馈数"], row["已整改"], row["整改已确认"], row["整改未确认"]) == (
+        "U1", "5", "3", "2", "1")
+    text = soup.get_text()
+    assert "张三丰" not in text and "七、整改落实情况" in text

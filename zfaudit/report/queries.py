@@ -529,3 +529,48 @@ def exception_list(db: str | Path, run: dict, mask_pii: bool = True, unit: str |
     with connect(db, read_only=True) as con:
         df = exception_rows(con, run["run_id"], unmasked=not mask_pii)
     return df[df.unit_id == unit] if unit else df
+
+
+def responses(db: str | Path, run: dict, mask_pii: bool = True, unit: str | None = None
+              ) -> pd.DataFrame:
+    """整改落实情况: the responses to notices of this run's sequence (same profile and period),
+    each with its status as of this run (RULES.md "Notices and responses")."""
+    from ..supervision.responses import response_status
+
+    with connect(db, read_only=True) as con:
+        df = response_status(con, run["run_id"], unmasked=not mask_pii)
+        names = dict(con.execute("SELECT unit_id, unit_name FROM units").fetchall())
+    same = ((df.profile == run["profile"]) & (df.period_start == pd.Timestamp(run["period_start"]))
+            & (df.period_end == pd.Timestamp(run["period_end"])))
+    df = df[same]
+    if unit:
+        df = df[df.unit_id == unit]
+    return df.assign(unit_name=[names.get(u, u) for u in df.unit_id])
+
+
+def response_units(df: pd.DataFrame) -> pd.DataFrame:
+    from ..supervision.responses import unit_counts
+
+    out = unit_counts(df)
+    names = dict(zip(df.unit_id, df.unit_name, strict=False))
+    out.insert(1, "unit_name", [names.get(u, u) for u in out.unit_id])
+    return out
+
+
+def problem_labels() -> dict[str, str]:
+    from ..supervision.reviews import problem_labels as labels
+
+    return labels()
+
+
+def review_units(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
+    """回放抽检: per unit, reviews and problems of the media recorded in the run's period."""
+    from ..supervision.reviews import ledger
+
+    with connect(db, read_only=True) as con:
+        df = ledger(con, pd.Timestamp(run["period_start"]).to_pydatetime(),
+                    pd.Timestamp(run["period_end"]).to_pydatetime())["by_unit"]
+    if unit:
+        df = df[df.unit_id == unit]
+    return df.loc[:, (df != 0).any(axis=0) | df.columns.isin(["unit_id", "unit_name", "reviews",
+                                                               "ok", "problem"])]

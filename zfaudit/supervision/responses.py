@@ -94,7 +94,7 @@ WITH latest_notice AS (   -- the newest notice that listed the key
 ), final AS (
     SELECT b.finding_key, b.unit_id, b.response, b.reason, b.note, b.responded_by,
            b.responded_at, b.notice_id, b.notice_no, b.notice_run_id, b.due_on,
-           lr.run_id AS checked_run_id,
+           b.profile, b.period_start, b.period_end, lr.run_id AS checked_run_id,
            CASE WHEN b.notice_id IS NULL THEN 'unknown_key'
                 WHEN b.response = 'dispute' THEN 'disputed'
                 WHEN b.response = 'explain' AND x.status IS NOT NULL THEN 'exception_' || x.status
