@@ -94,20 +94,12 @@ def _html_table(df: pd.DataFrame) -> str:
 
 
 def _mask_findings(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
-    """Mask officer names, and any personal name quoted inside `detail`."""
-    from .masking import Scrubber, mask_name
+    """Mask officer names, and any personal value of the findings' own records inside `detail`
+    (zfaudit.pii: what the shown rows could quote, not the whole database)."""
+    from .masking import mask_name
+    from .pii import frame_scrubber
 
-    # names a detail may quote: every officer, and the parties of these cases only (a bureau
-    # has a few hundred officers but may have 10^5 parties)
-    people = [v for (v,) in con.execute(
-        """SELECT DISTINCT trim(v) FROM (
-               SELECT name AS v FROM officers
-               UNION ALL SELECT party_name FROM cases WHERE list_contains($ids, case_id)
-               UNION ALL SELECT party_id_no FROM cases WHERE list_contains($ids, case_id))
-           WHERE length(trim(v)) >= 2""",
-        {"ids": sorted(set(df.case_id.dropna()))},
-    ).fetchall()]
-    scrub = Scrubber(sorted(people, key=len, reverse=True))  # longest first: 张三丰 before 张三
+    scrub = frame_scrubber(con, df)
     out = df.copy()
     out["officer_name"] = pd.Series([mask_name(v) for v in out.officer_name], index=out.index,
                                     dtype=object)

@@ -92,6 +92,7 @@ def write_results(
             "SELECT coalesce(sum(opportunities), 0) FROM rule_results WHERE run_id = ? AND rule_id = ?",
             [run_id, rule.rule_id],
         ).fetchone()[0]
+        mask_personal_details(con, run_id, rule.rule_id)
         if (found, violations, opportunities) != (
             v.unexpected_count, v.violation_count, v.element_count
         ):
@@ -135,3 +136,48 @@ def record_rechecks(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_id
         f"AND outcome = 'violation' AND rule_id NOT IN ({names})",
         [run_id, previous_run_id],
     )
+
+
+# The personal values a finding's own records hold: what its detail must never quote.
+_OWN_PEOPLE = """
+    SELECT f.rowid AS rid, v.value FROM findings AS f
+    JOIN (SELECT case_id, party_name AS value FROM cases
+          UNION ALL SELECT case_id, party_id_no FROM cases) AS v USING (case_id)
+    WHERE f.run_id = $run AND f.rule_id = $rule
+    UNION ALL
+    SELECT f.rowid, v.value FROM findings AS f
+    JOIN (SELECT media_id, label_party AS value FROM media
+          UNION ALL SELECT media_id, label_officer FROM media
+          UNION ALL SELECT media_id, made_by FROM media) AS v USING (media_id)
+    WHERE f.run_id = $run AND f.rule_id = $rule
+    UNION ALL
+    SELECT f.rowid, o.name FROM findings AS f JOIN officers AS o USING (officer_id)
+    WHERE f.run_id = $run AND f.rule_id = $rule
+    UNION ALL
+    SELECT f.rowid, o.name FROM findings AS f JOIN step_officers AS so USING (step_id)
+    JOIN officers AS o ON o.officer_id = so.officer_id
+    WHERE f.run_id = $run AND f.rule_id = $rule
+    UNION ALL
+    SELECT f.rowid, v.value FROM findings AS f
+    JOIN (SELECT access_id, requested_by AS value FROM media_access
+          UNION ALL SELECT access_id, approved_by FROM media_access) AS v USING (access_id)
+    WHERE f.run_id = $run AND f.rule_id = $rule
+"""
+
+
+def mask_personal_details(con: duckdb.DuckDBPyConnection, run_id: str, rule_id: str) -> int:
+    """Findings' details never carry personal data (issue 15): a detail quoting a personal
+    value of its own records (a party, an ID number, an officer, a label) has it masked as it
+    is written, so no report, console or export can show it, masked or not. Set-based: the
+    rows to fix are found in SQL (normally none); only those are rewritten. Returns how many."""
+    from ..masking import Scrubber
+
+    hits = con.execute(
+        f"""SELECT h.rid, f.detail, list(DISTINCT trim(h.value)) AS vals
+            FROM ({_OWN_PEOPLE}) AS h JOIN findings AS f ON f.rowid = h.rid
+            WHERE length(trim(h.value)) >= 2 AND contains(f.detail, trim(h.value))
+            GROUP BY h.rid, f.detail""", {"run": run_id, "rule": rule_id}).fetchall()
+    for rid, detail, vals in hits:
+        masked = Scrubber(sorted(vals, key=len, reverse=True))(detail)
+        con.execute("UPDATE findings SET detail = ? WHERE rowid = ?", [masked, rid])
+    return len(hits)

@@ -15,8 +15,9 @@ from ..contract import contract
 from ..db import connect
 from ..errors import AuditError
 from ..export import write_sheets
-from ..masking import Scrubber, mask_name
+from ..masking import mask_name
 from ..periods import label as period_label
+from ..pii import frame_scrubber, scrubber
 from ..rules.catalogue import OUTCOME_ZH, rule_text
 from ..runs import NEWEST_FIRST, previous_run, profile_rules
 from ..runs import load_ids as run_load_ids
@@ -38,21 +39,6 @@ def run_line(run: dict) -> str:
     return (f"执法主体：{title}（配置 {run['profile']}） · 审计批次：`{run['run_id']}` · "
             f"期间：{run['label']} · 期限判断时点：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
             f"音像存储：{store_text} · 导入批次：{'、'.join(map(str, load_ids(run))) or '无'}")
-
-
-def pii_values(db: str | Path) -> list[str]:
-    """Every personal-data value stored in the contract tables (for scrubbing free text)."""
-    parts = [
-        f"SELECT CAST({c.name} AS VARCHAR) AS v FROM {t.name}"
-        for t in contract().tables.values()
-        for c in t.columns
-        if c.pii
-    ]
-    with connect(db, read_only=True) as con:
-        vals = con.execute(
-            f"SELECT DISTINCT trim(v) FROM ({' UNION ALL '.join(parts)}) WHERE length(trim(v)) >= 2"
-        ).fetchall()
-    return sorted((v for (v,) in vals), key=len, reverse=True)
 
 
 def _df(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -284,8 +270,8 @@ def cases_needing_attention(
     )
     if mask_pii:
         most["party_name"] = most["party_name"].map(mask_name)
-        scrub = Scrubber(pii_values(db))
-        due["detail"] = due["detail"].map(scrub)
+        with connect(db, read_only=True) as con:  # the shown rows' own people only (issue 15)
+            due["detail"] = due["detail"].map(frame_scrubber(con, due))
     return most, due
 
 
@@ -385,7 +371,8 @@ def case_timeline(db: str | Path, run: dict, case_id: str, mask_pii: bool = True
             for s in steps.officers
         ]
         media["officer"] = media["officer"].map(mask_name)
-        gaps["detail"] = gaps["detail"].map(Scrubber(pii_values(db)))
+        with connect(db, read_only=True) as con:
+            gaps["detail"] = gaps["detail"].map(scrubber(con, [case_id]))
     stage_zh = contract().codesets.get("stage", {})
     steps["stage_zh"] = [stage_zh.get(s, s) for s in steps.stage]
     return {"case": case.iloc[0].to_dict(), "steps": steps, "media": media, "gaps": gaps}
@@ -405,7 +392,9 @@ def case_findings(db: str | Path, run: dict, case_id: str, mask_pii: bool = True
     df["title"] = [rule_text(r)[0] for r in df.rule_id]
     df["outcome_zh"] = df.outcome.map(OUTCOME_ZH).fillna(df.outcome)
     if mask_pii:
-        df["detail"] = df["detail"].map(Scrubber(pii_values(db)))
+        with connect(db, read_only=True) as con:
+            df["detail"] = df["detail"].map(scrubber(con, [case_id], df.media_id, df.step_id,
+                                                     df.access_id))
     return df
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ..masking import Scrubber, mask_frame
+from ..masking import mask_frame
+from ..pii import frame_scrubber
 from ..rules.catalogue import rule_text
 from .labels import EXCEPTION_STATUS_ZH, reason_zh
 
@@ -32,16 +33,10 @@ def exception_rows(con: duckdb.DuckDBPyConnection, run_id: str, unmasked: bool =
     if unmasked or df.empty:
         return df
     out = mask_frame(df)
-    people = [v for (v,) in con.execute(
-        """SELECT DISTINCT trim(v) FROM (
-               SELECT name AS v FROM officers
-               UNION ALL SELECT c.party_name FROM cases AS c JOIN findings AS f USING (case_id)
-                         WHERE f.run_id = $run AND list_contains($keys, f.finding_key)
-               UNION ALL SELECT requested_by FROM run_exceptions WHERE run_id = $run
-               UNION ALL SELECT approved_by FROM run_exceptions WHERE run_id = $run)
-           WHERE length(trim(v)) >= 2""",
-        {"keys": sorted(set(df.finding_key.dropna())), "run": run_id}).fetchall()]
-    scrub = Scrubber(sorted(people, key=len, reverse=True))  # the note is free text
+    items = con.execute("""SELECT e.case_id, e.step_id, e.media_id, e.access_id FROM exceptions AS e
+                           JOIN run_exceptions AS x USING (exception_id) WHERE x.run_id = ?""",
+                        [run_id]).df()
+    scrub = frame_scrubber(con, items)  # the note is free text about its item
     out["note"] = pd.Series([scrub(v) for v in out.note], index=out.index, dtype=object)
     return out
 

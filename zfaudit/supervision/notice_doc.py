@@ -49,6 +49,7 @@ def _table(doc, df: pd.DataFrame, widths_cm: list[float]) -> None:
 
     t = doc.add_table(rows=1, cols=len(df.columns))
     t.style = "Table Grid"
+    t.autofit = False
     for j, c in enumerate(df.columns):
         cell = t.rows[0].cells[j]
         cell.text = ""
@@ -60,8 +61,9 @@ def _table(doc, df: pd.DataFrame, widths_cm: list[float]) -> None:
             _font(cells[j].paragraphs[0].add_run("" if v is None or pd.isna(v) else str(v)),
                   BODY_FONT, 10.5)
     for j, w in enumerate(widths_cm):
+        t.columns[j].width = Cm(w)  # the grid: what LibreOffice and WPS lay out by
         for r in t.rows:
-            r.cells[j].width = Cm(w)
+            r.cells[j].width = Cm(w)  # the cells: what Word lays out by
 
 
 def _pct(v: object) -> str:
@@ -86,10 +88,11 @@ def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period
     as_of = pd.Timestamp(run["as_of"])
     total_items, total_v = int(counts["items"].sum()), int(counts["violations"].sum())
     _para(doc, f"按照{bureau}行政执法全过程记录检查安排，我科对你单位{period}的行政执法全过程记录情况"
-               f"进行了检查（审计批次 {run['run_id']}，期限判断截至 {as_of:%Y-%m-%d %H:%M}）。"
-               "现将检查情况通报如下。")
+               f"进行了检查（各项期限判断截至{date_zh(as_of)}{as_of:%H:%M}）。现将检查情况通报如下。")
     _para(doc, "一、总体情况", HEAD_FONT, 16)
     _para(doc, f"共检查 {total_items} 项，发现违规 {total_v} 项。各项规则情况见下表。")
+    counts = counts.assign(**{c: counts[c].fillna(0).astype(int)
+                              for c in ("items", "passed", "violations")})
     summary = counts.assign(rate=counts.rate.map(_pct))[
         ["rule_id", "rule_title", "items", "passed", "violations", "rate"]]
     summary.columns = ["规则", "检查内容", "检查项", "合规", "违规", "合规率"]
@@ -105,6 +108,7 @@ def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period
                "整改措施；确因客观原因无法记录、需申请例外的，选择例外理由并写明情况说明，经审批后予以认定；"
                "有异议的，写明理由。逾期未反馈的，按未整改处理。")
     _para(doc, f"附件：{attachment_name}")
+    _para(doc, f"（本通报依据审计批次 {run['run_id']}，可复核。）", size=12)
     _para(doc, "", indent=False)
     _para(doc, f"{bureau}法规科", align="right")
     _para(doc, date_zh(issued_on), align="right")

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..contract import contract
 from ..export import writable, write_sheets
-from ..masking import Scrubber, mask_name
+from ..masking import mask_name
 from ..periods import label_zh
+from ..pii import frame_scrubber
 from ..rules.catalogue import rule_text
 from ..runs import recorded_profile
 
@@ -55,11 +56,7 @@ def unit_violations(con: duckdb.DuckDBPyConnection, run_id: str, unit_id: str,
            ORDER BY f.rule_id, f.finding_key""", [run_id, unit_id]).df()
     df.insert(2, "rule_title", [rule_text(r)[0] for r in df.rule_id])
     if not unmasked and len(df):
-        people = [v for (v,) in con.execute(
-            """SELECT DISTINCT trim(v) FROM (SELECT name AS v FROM officers
-                   UNION ALL SELECT party_name FROM cases WHERE list_contains($ids, case_id))
-               WHERE length(trim(v)) >= 2""", {"ids": sorted(set(df.case_id.dropna()))}).fetchall()]
-        scrub = Scrubber(sorted(people, key=len, reverse=True))
+        scrub = frame_scrubber(con, df)
         df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name], index=df.index,
                                        dtype=object)
         df["detail"] = pd.Series([scrub(v) for v in df.detail], index=df.index, dtype=object)

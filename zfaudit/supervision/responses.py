@@ -12,7 +12,8 @@ import duckdb
 import pandas as pd
 
 from ..contract import contract
-from ..masking import Scrubber, mask_frame
+from ..masking import mask_frame
+from ..pii import frame_scrubber
 from ..rules.catalogue import catalogue
 from .labels import EXCEPTION_STATUS_ZH
 
@@ -132,11 +133,10 @@ def response_status(con: duckdb.DuckDBPyConnection, upto_run: str | None = None,
     if unmasked or df.empty:
         return df
     out = mask_frame(df)
-    people = [v for (v,) in con.execute(
-        "SELECT DISTINCT trim(name) FROM officers WHERE length(trim(name)) >= 2 UNION "
-        "SELECT DISTINCT trim(responded_by) FROM responses WHERE length(trim(responded_by)) >= 2"
-    ).fetchall()]
-    scrub = Scrubber(sorted(people, key=len, reverse=True))
+    items = con.execute("SELECT case_id, step_id, media_id, access_id FROM findings WHERE "
+                        "list_contains($keys, finding_key)",
+                        {"keys": sorted(set(df.finding_key.dropna()))}).df()
+    scrub = frame_scrubber(con, items)  # the note is free text about its item
     out["note"] = pd.Series([scrub(v) for v in out.note], index=out.index, dtype=object)
     return out
 
