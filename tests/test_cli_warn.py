@@ -26,7 +26,7 @@ def warn(db, *args):
 def test_prints_counts_and_fails_on_red(bureau):
     res = warn(bureau)
     assert res.exit_code == 0, res.output
-    assert res.output.splitlines()[0].startswith("红牌（已超期未办）2 项，黄牌（2d 内到期）2 项")
+    assert res.output.splitlines()[0].startswith("红牌（已超期未办）2 项，黄牌（2天内到期）2 项")
     assert "张三丰" not in res.output and "张**" in res.output
     assert warn(bureau, "--fail-on", "red").exit_code == 1
     quiet = CliRunner().invoke(cli, ["warn", "--db", str(bureau), "--profile", "zhuzhou_cgzf",

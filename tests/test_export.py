@@ -85,3 +85,25 @@ def test_empty_frame_xlsx(tmp_path):
     path = write_frame(pd.DataFrame({"a": pd.Series([], dtype=object)}), tmp_path / "e.xlsx")
     ws = openpyxl.load_workbook(path).active
     assert [c.value for c in ws[1]] == ["a"] and ws.max_row == 1
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_titles(tmp_path):
+    """issue 12 (print): A4 landscape, fit to one page wide, the header row repeated, the
+    title at the top of each page, long text wrapped instead of widening the page."""
+    import openpyxl
+    import pandas as pd
+
+    from zfaudit.export import WRAP_WIDTH, write_sheets
+
+    df = pd.DataFrame({"规则": ["ZF01"], "说明": ["很长的说明" * 30]})
+    path = write_sheets({"表": df}, tmp_path / "p.xlsx", title="株洲市某局 2026年第三季度")
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    # fitToWidth omitted = 1, the OOXML default
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows in ("1:1", "$1:$1")
+    assert "株洲市某局 2026年第三季度" in ws.oddHeader.center.text
+    assert "&P" in ws.oddFooter.center.text or "第" in ws.oddFooter.center.text
+    assert ws.column_dimensions["B"].width <= WRAP_WIDTH + 1
+    assert ws["B2"].alignment.wrap_text

@@ -174,6 +174,13 @@ def warnings(db: str | Path, profile: str | Path | Profile, as_of: str | dt.date
     return df
 
 
+def duration_zh(text: str) -> str:
+    """'2d' → '2天' (the CLI's message)."""
+    from .engine.lookahead import duration_zh as _zh
+
+    return _zh(text)
+
+
 def warnings_write(df: pd.DataFrame, out: str | Path, overwrite: bool = False) -> Path:
     """Write `warnings()` to .xlsx / .csv (the columns as named, for scripts and filters:
     finding_key, level red / yellow, due_at …, with the Chinese ones beside) or .html (a page
@@ -223,16 +230,10 @@ def responses_import(file: str | Path, db: str | Path, encoding: str | None = No
     from .ingest.loader import import_records
     from .supervision.responses import register_explanations
 
-    report = import_records(file, db, "responses", encoding=encoding, force=force)
-    with connect(db, must_exist=True) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            n = register_explanations(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return report, n
+    # one transaction: the responses and the register rows they make commit together
+    report = import_records(file, db, "responses", encoding=encoding, force=force,
+                            after=register_explanations)
+    return report, int(report.derived or 0)
 
 
 def responses_status(db: str | Path, run_id: str | None = None, unmasked: bool = False
@@ -283,7 +284,9 @@ def review_ledger_write(db: str | Path, period: str, out: str | Path, unmasked: 
     p = parse_period(period)
     with connect(db, read_only=True) as con:
         sheets = ledger_sheets(con, p, unmasked)
-    return write_sheets(sheets, out, overwrite)
+    from .periods import label_zh
+
+    return write_sheets(sheets, out, overwrite, title=f"{label_zh(p.start, p.end)}回放抽检台帐")
 
 
 def run(db: str | Path, run_id: str = "latest", profile: str | Path | None = None,

@@ -392,7 +392,8 @@ def warn_cmd(db, profile, as_of, within, lookback, unit, out, fail_on, unmasked,
     df = api.warnings(db, profile, as_of=as_of, within=within, lookback=lookback, unit=unit,
                       unmasked=unmasked)
     red, yellow = int((df.level == "red").sum()), int((df.level == "yellow").sum())
-    click.echo(f"红牌（已超期未办）{red} 项，黄牌（{within} 内到期）{yellow} 项 / red {red}, yellow {yellow}")
+    click.echo(f"红牌（已超期未办）{red} 项，黄牌（{api.duration_zh(within)}内到期）{yellow} 项 / red {red}, "
+               f"yellow {yellow}")
     if out is not None:
         click.echo(f"已写出 / wrote {api.warnings_write(df, out, overwrite)}")
     elif len(df):

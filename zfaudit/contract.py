@@ -53,6 +53,9 @@ class Column:
     type: str  # text | date | timestamp | bool | integer | code:<codeset> | codes:<codeset>
     aliases: tuple[str, ...]
     pii: bool = False
+    # free text that may name people (a note): masked whole where a column is masked, and
+    # never itself a "personal value" to look for inside other text (zfaudit.pii)
+    free_text: bool = False
 
     @property
     def codeset(self) -> str | None:
@@ -150,7 +153,8 @@ def contract() -> Contract:
             key=tuple(t["key"]),
             required=bool(t.get("required", False)),
             columns=tuple(
-                Column(cname, c["type"], tuple(c.get("zh", [])), bool(c.get("pii", False)))
+                Column(cname, c["type"], tuple(c.get("zh", [])), bool(c.get("pii", False)),
+                       bool(c.get("free_text", False)))
                 for cname, c in t["columns"].items()
             ),
             supervision=bool(t.get("supervision", False)),

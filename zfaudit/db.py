@@ -7,6 +7,7 @@ called: DuckDB would otherwise name the catalog after the file, and a file calle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .contract import contract
-from .errors import DatabaseLockedError, ZfauditError
+from .errors import DatabaseLockedError, ZfauditError, first_line
 
 CATALOG = "zf"
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -102,6 +103,8 @@ def connect(
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
     if not read_only and not must_exist:
         db.parent.mkdir(parents=True, exist_ok=True)  # `--db reports/bureau.duckdb` may be new
+    if read_only:
+        _upgrade_if_needed(db)
     con = duckdb.connect(":memory:")
     try:
         attach(con, db, CATALOG, read_only)
@@ -109,5 +112,44 @@ def connect(
         if not read_only:
             create_schema(con)
         yield con
+    finally:
+        con.close()
+
+
+def _expected() -> set[tuple[str, str]]:
+    """(table, column) pairs a current database has: the contract's and schema.sql's."""
+    out = {(t.name, c.name) for t in contract().tables.values() for c in t.columns}
+    sql = resources.files("zfaudit").joinpath("schema.sql").read_text("utf-8")
+    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", sql, re.S):
+        out |= {(name, m.group(1)) for line in body.splitlines()
+                if (m := re.match(r"\s*(\w+)\s+[A-Z]", line))}
+    return out
+
+
+def _upgrade_if_needed(db: Path) -> None:
+    """A database made by an older zfaudit lacks the newer tables and columns (all additive):
+    add them with one short write, the first time any command opens the file, so read-only
+    readers (reports, the console, the score sheet) see the schema they are written for."""
+    con = duckdb.connect(":memory:")
+    try:
+        attach(con, db, CATALOG, True)
+        have = set(con.execute(
+            f"SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
+            f"'{CATALOG}' AND schema_name = 'main'").fetchall())
+    finally:
+        con.close()
+    if _expected() <= have:
+        return
+    con = duckdb.connect(":memory:")
+    try:
+        try:
+            attach(con, db, CATALOG, False)
+        except DatabaseLockedError as e:
+            raise DatabaseLockedError(
+                f"数据库由旧版 zfaudit 创建，需要补充新增的表和列，但文件正被另一进程使用 / {db} was made "
+                f"by an older zfaudit and needs its new tables added, but another process holds "
+                f"it; close it and retry: {first_line(e)}") from e
+        con.execute(f"USE {CATALOG}")
+        create_schema(con)
     finally:
         con.close()

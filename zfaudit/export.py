@@ -137,6 +137,7 @@ class _Formats:
         self.day = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.num = wb.add_format({"num_format": "0.00"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
     def column(self, name: str) -> object | None:
         """A column's number format by its (display) name: rates as %, scores with 2 decimals."""
@@ -174,9 +175,26 @@ def _write_cell(ws: object, i: int, j: int, v: object, fmt: _Formats) -> int:
     return display_width(text)
 
 
+WRAP_WIDTH = 40  # a wider text column wraps at this width, so the sheet fits a page's width
+
+
+def _page_setup(ws, title: str | None) -> None:
+    """Print as a bureau prints: A4 landscape, one page wide, the header row on every page,
+    the title at the top and page numbers at the bottom of each page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    if title:
+        ws.set_header("&C&12" + title.replace("&", "&&"))
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
 def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
-                 choices: dict[str, list[str]] | None = None) -> None:
+                 choices: dict[str, list[str]] | None = None, title: str | None = None) -> None:
     ws = wb.add_worksheet(name[:31])
+    _page_setup(ws, title)
     widths = [display_width(str(c)) for c in df.columns]
     for j, c in enumerate(df.columns):
         ws.write_string(0, j, str(c), fmt.head)
@@ -185,7 +203,9 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
         for j, v in enumerate(row):
             widths[j] = max(widths[j], _write_cell(ws, i, j, v, fmt))
     for j, w in enumerate(widths):
-        ws.set_column(j, j, min(max(w, 6) + 2, 60), fmt.column(str(df.columns[j])))
+        own = fmt.column(str(df.columns[j]))
+        wide = w + 2 > WRAP_WIDTH and own is None
+        ws.set_column(j, j, WRAP_WIDTH if wide else max(w, 6) + 2, fmt.wrap if wide else own)
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
@@ -199,9 +219,11 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
 
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: bool = False,
-                 choices: dict[str, dict[str, list[str]]] | None = None) -> Path:
+                 choices: dict[str, dict[str, list[str]]] | None = None,
+                 title: str | None = None) -> Path:
     """Several frames to one xlsx, a sheet each, in order; returns the path. `choices`:
-    sheet → column → the values of a drop-down list on that column's rows."""
+    sheet → column → the values of a drop-down list on that column's rows. `title` is printed
+    at the top of every page (bureau, period, run), without moving the header out of row 1."""
     import xlsxwriter
 
     path = writable(path, overwrite)
@@ -212,7 +234,7 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: str | Path, overwrite: b
         try:
             fmt = _Formats(wb)
             for name, df in sheets.items():
-                _write_sheet(wb, fmt, name, df, (choices or {}).get(name))
+                _write_sheet(wb, fmt, name, df, (choices or {}).get(name), title)
         finally:
             wb.close()
         part.replace(path)

@@ -52,7 +52,7 @@ def personal_values(con: duckdb.DuckDBPyConnection, case_ids: Iterable[object] =
         "AND schema_name = 'main'").fetchall()}  # a database of an older zfaudit may lack some
     parts = [f"SELECT CAST({c.name} AS VARCHAR) AS v FROM {t.name} {where.get(t.name, '')}"
              for t in contract().tables.values() if t.name in present
-             for c in t.columns if c.pii]
+             for c in t.columns if c.pii and not c.free_text]
     rows = con.execute(
         f"{scope} SELECT DISTINCT trim(v) FROM ({' UNION ALL '.join(parts)}) "
         f"WHERE length(trim(v)) >= {MIN_LENGTH}", params).fetchall()

@@ -346,6 +346,8 @@ def _check_exception_reasons(origin: str, reasons: Any) -> None:
     for rule, xs in reasons.items():
         if xs is not None and not isinstance(xs, list):
             _fail(origin, f"{rule} 的例外理由应为列表", f"exception_reasons of {rule} must be a list")
+        if len(set(xs or [])) != len(xs or []):
+            _fail(origin, f"{rule} 的例外理由有重复", f"exception_reasons of {rule} lists a reason twice")
         bad = [x for x in xs or [] if x not in codes]
         if bad:
             _fail(origin, f"{rule} 有未知例外理由 {', '.join(map(str, bad))}",

@@ -432,7 +432,11 @@ def write_score_sheet(db: str | Path, out: str | Path, run: str = "latest",
             "例外登记": exception_sheet(con, r, unmasked),
             "说明": about_sheet(r, unmasked),
         }
-    write_sheets(sheets, out, overwrite)
+    from .periods import label_zh
+
+    bureau = recorded_profile(r).get("title") or r["profile"]
+    write_sheets(sheets, out, overwrite, title=f"{bureau} {label_zh(r['period_start'], r['period_end'])}"
+                 f"执法全过程记录评议考核表（审计批次 {r['run_id']}）")
     return ScoreSheet(out, r["run_id"], len(sheets["单位得分"]), len(sheets["人员"]))
 
 

@@ -51,7 +51,7 @@ def test_archive_and_emergency_approval(bureau):
     assert got["ZF14|K2"] == ("yellow", "2026-10-10 08:00:00")   # opened 10-09 08:00 + 24 h
     assert "ZF05|K3" not in got                                  # archived in time
     df = zfaudit.warnings(bureau, "zhuzhou_cgzf", as_of="2026-10-09 12:00:00").set_index("finding_key")
-    assert df.loc["ZF14|K2", "hours_left"] == 20.0 and df.loc["ZF14|K2", "time_text"] == "剩余 20.0 小时"
+    assert df.loc["ZF14|K2", "hours_left"] == 20.0 and df.loc["ZF14|K2", "time_text"] == "剩余 20.0小时"
     assert df.loc["ZF05|K1", "action_zh"] == "立卷归档" and df.loc["ZF04|M1", "action_zh"] == "上传存储"
     assert str(df.loc["ZF04|M1", "event_at"]) == "2026-09-30 10:00:00"
     assert list(df.index) == ["ZF05|K1", "ZF04|M1", "ZF14|K2", "ZF04|M2"]  # red first, then by due
@@ -119,3 +119,13 @@ def test_bad_duration_is_a_clear_error(bureau):
         zfaudit.warnings(bureau, "zhuzhou_cgzf", within="soon")
     assert isinstance(zfaudit.warnings(bureau, "zhuzhou_cgzf", as_of="2026-10-10", within="48h"),
                       pd.DataFrame)
+
+
+def test_the_words_follow_the_level():
+    """A red item a fraction of a minute past due still reads as late (never 剩余 -0.0)."""
+    from zfaudit.engine.lookahead import time_text
+
+    assert time_text("red", -0.0003) == "已超期 1分钟"
+    assert time_text("yellow", 0.75) == "剩余 45分钟"
+    assert time_text("yellow", 20.0) == "剩余 20.0小时"
+    assert time_text("red", -194.0) == "已超期 8天2小时"

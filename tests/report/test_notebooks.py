@@ -238,7 +238,7 @@ def test_quarterly_lifecycle_and_exceptions_sections(audited_db, rendered):
                       FROM finding_status WHERE run_id = ? GROUP BY unit_id""", [run]).set_index("unit_id")
     assert set(life.index) == set(want.index)
     for u in want.index:
-        assert (life.loc[u, "新发现"], life.loc[u, "已例外"]) == (str(want.n[u]), str(want.e[u]))
+        assert (life.loc[u, "新发现"], life.loc[u, "予以例外"]) == (str(want.n[u]), str(want.e[u]))
     assert set(life["持续存在"]) == {"0"}  # the first run of its sequence
     rows = html_table(rendered["quarterly"], "exceptions")
     statuses = sql(db, "SELECT exception_id, status FROM exception_status WHERE run_id = ?", [run])

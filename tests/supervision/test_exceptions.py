@@ -222,6 +222,6 @@ def test_score_sheet_lists_the_register_and_the_lifecycle(judged, tmp_path):
     text = "\n".join(str(c) for r in reg for c in r if c)
     assert "李四光" not in text and "张三丰" not in text
     life = list(wb["整改跟踪"].iter_rows(values_only=True))
-    assert life[0][:7] == ("单位编码", "单位名称", "新发现", "持续存在", "已整改", "已例外", "不再列为违规")
+    assert life[0][:7] == ("单位编码", "单位名称", "新发现", "持续存在", "已整改", "予以例外", "不再列为违规")
     # U1: ZF01 S2, S5, ZF04 M2, ZF08 M2 new; ZF05 K1 and ZF07 S1 excused
     assert [r[:7] for r in life[1:]] == [("U1", "一中队", 4, 0, 0, 2, 0), ("U2", "二中队", 3, 0, 0, 0, 0)]

@@ -73,7 +73,7 @@ def test_view_and_summary_agree(two_runs):
     assert rows == [("excused", 1), ("gone", 2), ("new", 1), ("persisting", 4), ("rectified", 2)]
     assert cols[:6] == ["run_id", "finding_key", "rule_id", "unit_id", "status", "previous_run_id"]
     assert second.lifecycle_summary() == (
-        f"与上一批次 {first.run_id} 相比：新发现 1，持续存在 4，已整改 2，已例外 1，不再列为违规 2 / "
+        f"与上一批次 {first.run_id} 相比：新发现 1，持续存在 4，已整改 2，予以例外 1，不再列为违规 2 / "
         f"against the previous run {first.run_id}: new 1, persisting 4, rectified 2, excused 1, gone 2")
 
 
@@ -114,4 +114,4 @@ def test_cli_audit_prints_the_counts(two_runs, tmp_path):
                                    "--period", "2026Q3", "--as-of", "2026-10-25 10:00:00"])
     assert res.exit_code == 0, res.output
     line = next(s for s in res.output.splitlines() if s.startswith("与上一批次"))
-    assert "新发现 0，持续存在 5，已整改 0，已例外 1，不再列为违规 0" in line
+    assert "新发现 0，持续存在 5，已整改 0，予以例外 1，不再列为违规 0" in line

@@ -132,9 +132,11 @@ def test_import_quarantines_the_bad_row_and_registers_the_explanation(responded)
 
 def test_statuses_before_and_after_the_second_run(responded):
     _, _, _, _, before, second = responded
+    unanswered = {"ZF01|S5": "overdue",  # its row was quarantined: no response (due 11-05)
+                  "ZF01|S3": "overdue", "ZF02|S3|O3": "overdue", "ZF04|M3": "overdue"}  # U2
     assert before.status.to_dict() == {
         "ZF01|S2": "open", "ZF04|M2": "open", "ZF05|K1": "disputed", "ZF07|S1": "registered",
-        "ZF08|M2": "open"}
+        "ZF08|M2": "open", **unanswered}
     after = zfaudit.responses_status(responded[0]).set_index("finding_key")
     assert after.status.to_dict() == {
         "ZF01|S2": "confirmed",         # pass in the second run
@@ -142,13 +144,15 @@ def test_statuses_before_and_after_the_second_run(responded):
         "ZF05|K1": "disputed",
         "ZF07|S1": "exception_not_approved",  # registered, not yet approved
         "ZF08|M2": "confirmed",
+        **unanswered,
     }
     assert set(after.checked_run_id.dropna()) == {second.run_id}
     assert after.status_zh["ZF04|M2"] == "整改未确认（复查仍违规）"
-    assert set(after.responded_by) == {"张**"}
-    # judged only up to the first run, nothing is checked yet
+    assert set(after.responded_by.dropna()) == {"张**"}
+    # judged only up to the first run (as of 10-20, before the due date 11-05): nothing is
+    # checked yet, and the silent findings are still awaiting an answer
     upto_first = zfaudit.responses_status(responded[0], before.notice_run_id.iloc[0])
-    assert set(upto_first.status) == {"open", "disputed", "registered"}
+    assert set(upto_first.status) == {"open", "disputed", "registered", "awaiting"}
 
 
 def test_an_approved_explanation_applies_in_the_next_run(responded, tmp_path):
@@ -176,7 +180,25 @@ def test_quarterly_report_shows_the_responses(responded, tmp_path):
     cells = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in units.find("tbody").find_all("tr")]
     head = [th.get_text(strip=True) for th in units.find("thead").find_all("th")]
     row = dict(zip(head, cells[0], strict=True))
-    assert (row["单位编码"], row["反馈数"], row["已整改"], row["整改已确认"], row["整改未确认"]) == (
-        "U1", "5", "3", "2", "1")
+    assert (row["单位编码"], row["反馈数"], row["已整改"], row["整改已确认"], row["整改未确认"],
+            row["逾期未反馈"]) == ("U1", "5", "3", "2", "1", "0")  # as of the run: not yet due
     text = soup.get_text()
     assert "张三丰" not in text and "七、整改落实情况" in text
+
+
+def test_a_withdrawn_explanation_leaves_the_register(noticed, tmp_path):
+    """The unit first asks for an exception, then disputes instead: the unapproved register
+    row made from the first answer goes (an approved one would stay the office's)."""
+    db, *_ = noticed
+    path = tmp_path / "反馈.csv"
+    path.write_text("问题编号,反馈类型,例外理由,整改情况,反馈人,反馈时间\n"
+                    "ZF01|S3,申请例外,客观条件限制,人手不足,王五福,2026-10-25 09:00:00\n", "utf-8")
+    assert zfaudit.responses_import(path, db)[1] == 1
+    path.write_text("问题编号,反馈类型,例外理由,整改情况,反馈人,反馈时间\n"
+                    "ZF01|S3,有异议,,当日另有一名协管员在场,王五福,2026-10-26 09:00:00\n", "utf-8")
+    zfaudit.responses_import(path, db)
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM exceptions WHERE exception_id = 'FK:ZF01|S3'"
+                           ).fetchone()[0] == 0
+        assert con.execute("SELECT response FROM responses WHERE finding_key = 'ZF01|S3'"
+                           ).fetchone()[0] == "dispute"

@@ -29,11 +29,12 @@ def reviewed(tmp_path_factory):
     answers = {"CJ7-M1": ("合格", None, None),
                "CJ7-M2": ("不合格", "未佩戴或未开启、开启滞后；用语不规范", None),
                "CJ7-M3": ("不合格", "其他", None)}
+    notes = {"CJ7-M1": "张三丰与赵六顺交谈清楚"}
     for r in range(2, ws.max_row + 1):
         result, problems, note = answers[ws.cell(r, col["抽检编号"]).value]
         ws.cell(r, col["检查结论"]).value = result
         ws.cell(r, col["问题类型"]).value = problems
-        ws.cell(r, col["备注"]).value = note
+        ws.cell(r, col["备注"]).value = note or notes.get(ws.cell(r, col["抽检编号"]).value)
         ws.cell(r, col["检查人"]).value = "法制科钱审核"
         ws.cell(r, col["检查时间"]).value = dt.datetime(2026, 11, 5, 14, 30)
     ws.append(["CJ7-M9", *[None] * (len(head) - 6), "合格", None, "法制科钱审核", dt.datetime(2026, 11, 5, 15), None])
@@ -92,3 +93,13 @@ def test_ledger_xlsx(reviewed, tmp_path):
     assert detail["CJ7-M3"]["提示"] == "选“其他”但备注为空"
     text = "\n".join(str(c) for ws in wb for r in ws.iter_rows(values_only=True) for c in r if c)
     assert "张三丰" not in text and "钱审核" not in text
+
+
+def test_notes_are_free_text_and_masked(reviewed):
+    db, *_ = reviewed
+    detail = zfaudit.review_ledger(db, "2026Q3")["detail"].set_index("sample_id")
+    assert detail.note["CJ7-M1"] == "张**与赵**交谈清楚"
+    assert zfaudit.review_ledger(db, "2026Q3", unmasked=True)["detail"].set_index(
+        "sample_id").note["CJ7-M1"] == "张三丰与赵六顺交谈清楚"
+    console = zfaudit.sql(db, "SELECT note FROM reviews WHERE sample_id = 'CJ7-M1'")
+    assert "张三丰" not in console.note[0] and "赵六顺" not in console.note[0]

@@ -114,13 +114,36 @@ def fill_finding_keys(con: duckdb.DuckDBPyConnection) -> None:
                 "WHERE finding_key IS NULL")
 
 
+def _recheck_notified(con: duckdb.DuckDBPyConnection, run_id: str, rules: list[Rule]) -> None:
+    """The outcome now of every finding a notice listed that is no violation or excused now
+    (whatever the previous run said): how a unit's `rectified` claim is confirmed even when
+    a run in between had the item not_checked."""
+    for rule in rules:
+        on = " AND ".join(f"i.{k} IS NOT DISTINCT FROM n.{k}" for k in rule.item_key)
+        con.execute(
+            f"""INSERT INTO recheck_outcomes
+                SELECT ?, n.finding_key, i.outcome
+                FROM (SELECT DISTINCT f.finding_key, {', '.join('f.' + k for k in rule.item_key)}
+                      FROM notice_items AS ni JOIN findings AS f
+                        ON f.finding_key = ni.finding_key AND f.rule_id = ? ) AS n
+                JOIN audit.{rule.table} AS i ON {on}
+                WHERE i.outcome NOT IN ('violation', 'excused')
+                  AND n.finding_key NOT IN (SELECT finding_key FROM recheck_outcomes WHERE run_id = ?)""",
+            [run_id, rule.rule_id, run_id])
+
+
 def record_rechecks(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_id: str | None,
                     rules: list[Rule]) -> None:
     """recheck_outcomes: for each violation of the previous run that is neither a violation
     nor excused in this run, its outcome now (NULL: out of this run's scope) — what tells
     `rectified` from `gone` in the view finding_status. Needs this run's items tables."""
-    if previous_run_id is None:
-        return
+    if previous_run_id is not None:
+        _recheck_previous(con, run_id, previous_run_id, rules)
+    _recheck_notified(con, run_id, rules)
+
+
+def _recheck_previous(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_id: str,
+                      rules: list[Rule]) -> None:
     for rule in rules:
         on = " AND ".join(f"i.{k} IS NOT DISTINCT FROM p.{k}" for k in rule.item_key)
         con.execute(

@@ -146,7 +146,7 @@ def _rule_warnings(con: duckdb.DuckDBPyConnection, rule: Rule, at: dt.datetime,
         )
         SELECT f.level, f.unit_id, u.unit_name, f.rule_id, {rule.finding_key_sql('f')} AS finding_key,
                f.case_id, f.media_id, f.officer_id, o.name AS officer_name, e.{column} AS event_at,
-               f.due_at, round(date_diff('second', $at, f.due_at) / 3600.0, 1) AS hours_left
+               f.due_at, round(date_diff('second', $at, f.due_at) / 3600.0, 2) AS hours_left
         FROM flagged AS f
         LEFT JOIN {table} AS e ON e.{key} = f.{key}
         LEFT JOIN units AS u ON u.unit_id = f.unit_id
@@ -157,5 +157,26 @@ def _rule_warnings(con: duckdb.DuckDBPyConnection, rule: Rule, at: dt.datetime,
     df["rule_title"] = rule.title_zh
     df["event_zh"] = ev.get("label_zh", column)
     df["action_zh"] = rule.meta.get("action_zh", "")
-    df["time_text"] = [f"超期 {-h:.1f} 小时" if h < 0 else f"剩余 {h:.1f} 小时" for h in df.hours_left]
+    df["time_text"] = [time_text(lv, h) for lv, h in zip(df.level, df.hours_left, strict=True)]
     return df
+
+
+def time_text(level: str, hours: float) -> str:
+    """'已超期 3天2小时' / '剩余 45分钟': the words follow the level (a red item is late even
+    when it is a fraction of a minute past due); minutes under an hour, days past two days."""
+    h = abs(float(hours))
+    if h < 1:
+        span = f"{max(round(h * 60), 1)}分钟"
+    elif h < 48:
+        span = f"{h:.1f}小时"
+    else:
+        days, rest = divmod(round(h), 24)
+        span = f"{days}天" + (f"{rest}小时" if rest else "")
+    return ("已超期 " if level == "red" else "剩余 ") + span
+
+
+def duration_zh(text: str | dt.timedelta) -> str:
+    """'2d' → '2天', '48h' → '48小时' (for messages)."""
+    d = parse_duration(text, "within")
+    hours = d.total_seconds() / 3600
+    return f"{hours / 24:g}天" if hours % 24 == 0 else f"{hours:g}小时"

@@ -33,9 +33,9 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     labels = contract().codesets["exception_reason"]
     con.execute("CREATE OR REPLACE TABLE audit.exception_reasons "
                 "(rule_id VARCHAR, reason VARCHAR, reason_zh VARCHAR, needs_document BOOLEAN)")
-    rows = [(rule, r, labels.get(r, r), r in REASONS_NEEDING_DOCUMENT)
-            for rule, reasons in profile.exception_reasons.items() if rule in profile.rules
-            for r in reasons]
+    rows = sorted({(rule, r, labels.get(r, r), r in REASONS_NEEDING_DOCUMENT)
+                   for rule, reasons in profile.exception_reasons.items() if rule in profile.rules
+                   for r in reasons})  # a reason listed twice is one reason
     if rows:
         con.executemany("INSERT INTO audit.exception_reasons VALUES (?, ?, ?, ?)", rows)
     con.execute("CREATE OR REPLACE TABLE audit.exception_checks (exception_id VARCHAR, "

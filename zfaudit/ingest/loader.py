@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -66,6 +67,7 @@ class LoadReport:
     db: str
     tables: list[TableStats] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    derived: object = None  # what import_records' `after` returned (e.g. register rows written)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(t) for t in self.tables])
@@ -126,10 +128,12 @@ def load(export_dir: str | Path, db: str | Path, progress: bool | None = None,
 
 
 def import_records(file: str | Path, db: str | Path, table: str, progress: bool | None = None,
-                   encoding: str | None = None, force: bool = False) -> LoadReport:
+                   encoding: str | None = None, force: bool = False,
+                   after: Callable[[duckdb.DuckDBPyConnection], object] | None = None) -> LoadReport:
     """Load one file of the office's own records (exceptions, responses, reviews: DATA_CONTRACT.md
     "Supervision records") into an existing database, with every guarantee of `load`: bad rows
-    quarantined with file and line, a newer version replacing by key, one transaction."""
+    quarantined with file and line, a newer version replacing by key, one transaction — which
+    `after(con)` joins: what follows from the rows (responses → the register) commits with them."""
     file, db = Path(file), Path(db)
     check_db_path(db)
     if not db.is_file():
@@ -140,7 +144,8 @@ def import_records(file: str | Path, db: str | Path, table: str, progress: bool 
         raise InputError(f"不支持的文件格式 / unsupported format {file.suffix or '(none)'}: {file} "
                          f"(use {', '.join(sorted(FORMATS))})")
     with connect(db) as con:
-        return _load(con, {table: file}, db, progress, encoding, force, required=False)
+        return _load(con, {table: file}, db, progress, encoding, force, required=False,
+                     after=after)
 
 
 def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
@@ -179,7 +184,7 @@ def plan_files(export_dir: Path) -> tuple[dict[str, Path], list[str]]:
 
 def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progress,
           encoding: str | dict[str, str] | None = None, force: bool = False,
-          required: bool = True) -> LoadReport:
+          required: bool = True, after=None) -> LoadReport:
     loaded_before = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM loads").fetchall()}
     missing = [
         t.name
@@ -202,7 +207,7 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
         bar = tqdm(total=2 * len(plan), desc="导入 / load", unit="step", file=sys.stderr)
     _drop_staging(con)  # left behind by a load that was killed
     try:
-        return _load_staged(con, plan, report, load_id, bar, encoding, force)
+        return _load_staged(con, plan, report, load_id, bar, encoding, force, after)
     finally:
         with contextlib.suppress(duckdb.Error):  # never mask the error that got us here
             _drop_staging(con)
@@ -212,7 +217,7 @@ def _load(con: duckdb.DuckDBPyConnection, plan: dict[str, Path], db: Path, progr
 
 def _load_staged(
     con: duckdb.DuckDBPyConnection, plan: dict[str, Path], report: LoadReport, load_id: int, bar,
-    encoding: str | dict[str, str] | None = None, force: bool = False,
+    encoding: str | dict[str, str] | None = None, force: bool = False, after=None,
 ) -> LoadReport:
     with tempfile.TemporaryDirectory(prefix="zfaudit-load-") as tmp:
         # Phase 1 reads and types every file into a staging table (zf_stage_*, not database
@@ -243,6 +248,8 @@ def _load_staged(
                 con.execute("ROLLBACK")
             else:
                 report.load_id = load_id
+                if after is not None:
+                    report.derived = after(con)
                 con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -484,6 +484,7 @@ def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
     # zfaudit.export writes text as text: "=cmd|..." stays text (CSV/xlsx injection)
     # the renderer has checked the path (zfaudit.report.render: --overwrite)
     write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True,
+                 title=f"回放检查台帐（随机种子 {meta.get('随机种子', '')}）",
                  choices={"回放检查台帐": {"检查结论": list(contract().codesets["review_result"].values())}})
     return path
 

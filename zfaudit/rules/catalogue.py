@@ -167,6 +167,14 @@ def deadline_rules() -> tuple[str, ...]:
     return tuple(sorted(r.rule_id for r in _catalogue().values() if r.is_deadline))
 
 
+def finding_key_of(alias: str) -> str:
+    """SQL of a findings row's key: its recorded finding_key, or (a run recorded before finding
+    keys existed) the key computed from its rule's item key."""
+    cases = " ".join(f"WHEN '{r.rule_id}' THEN {r.finding_key_sql(alias)}"
+                     for r in _catalogue().values())
+    return f"coalesce({alias}.finding_key, CASE {alias}.rule_id {cases} END)"
+
+
 def catalogue() -> dict[str, Rule]:
     """Every installed rule by lower-case id (read once)."""
     return _catalogue()

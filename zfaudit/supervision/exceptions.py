@@ -37,7 +37,8 @@ def exception_rows(con: duckdb.DuckDBPyConnection, run_id: str, unmasked: bool =
                            JOIN run_exceptions AS x USING (exception_id) WHERE x.run_id = ?""",
                         [run_id]).df()
     scrub = frame_scrubber(con, items)  # the note is free text about its item
-    out["note"] = pd.Series([scrub(v) for v in out.note], index=out.index, dtype=object)
+    # free text: the names its items could quote are masked, the explanation stays readable
+    out["note"] = pd.Series([scrub(v) for v in df.note], index=out.index, dtype=object)
     return out
 
 

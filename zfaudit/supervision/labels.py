@@ -9,7 +9,7 @@ STATUS_ZH = {
     "new": "新发现",
     "persisting": "持续存在",
     "rectified": "已整改",
-    "excused": "已例外",
+    "excused": "予以例外",
     "gone": "不再列为违规",
 }
 # RULES.md "Exceptions register": the first reason a row does not apply

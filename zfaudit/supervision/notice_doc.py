@@ -12,6 +12,9 @@ import pandas as pd
 from ..periods import date_zh
 
 TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋", "黑体"
+# A notice lists at most this many problems; the attachment always lists them all (a unit
+# with thousands of violations gets a readable notice, and the full list to answer)
+MAX_LISTED = 200
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
@@ -51,19 +54,15 @@ def _table(doc, df: pd.DataFrame, widths_cm: list[float]) -> None:
     t.style = "Table Grid"
     t.autofit = False
     for j, c in enumerate(df.columns):
-        cell = t.rows[0].cells[j]
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(str(c)), HEAD_FONT, 10.5)
+        _font(t.rows[0].cells[j].paragraphs[0].add_run(str(c)), HEAD_FONT, 10.5)
     for row in df.itertuples(index=False, name=None):
-        cells = t.add_row().cells
+        cells = t.add_row().cells  # a new cell holds one empty paragraph
         for j, v in enumerate(row):
-            cells[j].text = ""
             _font(cells[j].paragraphs[0].add_run("" if v is None or pd.isna(v) else str(v)),
                   BODY_FONT, 10.5)
     for j, w in enumerate(widths_cm):
         t.columns[j].width = Cm(w)  # the grid: what LibreOffice and WPS lay out by
-        for r in t.rows:
-            r.cells[j].width = Cm(w)  # the cells: what Word lays out by
+        t.rows[0].cells[j].width = Cm(w)  # the first row's cells: what Word lays out by
 
 
 def _pct(v: object) -> str:
@@ -86,11 +85,13 @@ def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period
     _para(doc, number, BODY_FONT, 16, align="center")
     _para(doc, f"{unit_name}：", indent=False)
     as_of = pd.Timestamp(run["as_of"])
-    total_items, total_v = int(counts["items"].sum()), int(counts["violations"].sum())
+    total_items, total_v = int(counts["items"].fillna(0).sum()), int(counts["violations"].fillna(0).sum())
     _para(doc, f"按照{bureau}行政执法全过程记录检查安排，我科对你单位{period}的行政执法全过程记录情况"
                f"进行了检查（各项期限判断截至{date_zh(as_of)}{as_of:%H:%M}）。现将检查情况通报如下。")
     _para(doc, "一、总体情况", HEAD_FONT, 16)
-    _para(doc, f"共检查 {total_items} 项，发现违规 {total_v} 项。各项规则情况见下表。")
+    total_p = int(counts["passed"].sum())
+    _para(doc, f"共检查 {total_items} 项，其中合规 {total_p} 项、违规 {total_v} 项（其余为待到期、"
+               "未检查或予以例外的项目）。各项规则情况见下表。")
     counts = counts.assign(**{c: counts[c].fillna(0).astype(int)
                               for c in ("items", "passed", "violations")})
     summary = counts.assign(rate=counts.rate.map(_pct))[
@@ -98,8 +99,11 @@ def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period
     summary.columns = ["规则", "检查内容", "检查项", "合规", "违规", "合规率"]
     _table(doc, summary, [1.6, 5.4, 1.9, 1.9, 1.9, 2.2])
     _para(doc, "二、存在的问题", HEAD_FONT, 16)
-    _para(doc, f"检查发现以下 {len(violations)} 项问题（问题编号用于整改反馈，请勿改动）：")
-    rows = violations.assign(seq=range(1, len(violations) + 1))[
+    shown = violations.head(MAX_LISTED)
+    more = len(violations) - len(shown)
+    _para(doc, f"检查发现以下 {len(violations)} 项问题（问题编号用于整改反馈，请勿改动）"
+               + (f"，下表列出前 {len(shown)} 项，全部问题见附件：" if more else "："))
+    rows = shown.assign(seq=range(1, len(shown) + 1))[
         ["seq", "finding_key", "rule_title", "detail", "officer_name"]]
     rows.columns = ["序号", "问题编号", "规则", "问题描述", "执法人员"]
     _table(doc, rows, [1.2, 4.0, 2.8, 5.8, 1.8])

@@ -18,12 +18,12 @@ from ..export import writable, write_sheets
 from ..masking import mask_name
 from ..periods import label_zh
 from ..pii import frame_scrubber
-from ..rules.catalogue import rule_text
+from ..rules.catalogue import finding_key_of, rule_text
 from ..runs import recorded_profile
 
 DEFAULT_RECTIFICATION_DAYS = 15  # RULES.md: notice date + rectification_days (profile)
 # the attachment's columns to fill in: the headers `responses import` reads (contract.yaml)
-RESPONSE_COLUMNS = ("反馈类型", "例外理由", "整改情况", "反馈人", "反馈时间")
+RESPONSE_COLUMNS = ("反馈类型", "例外理由", "整改情况", "依据文号", "反馈人", "反馈时间")
 ATTACHMENT_SHEET = "整改反馈表"
 
 
@@ -48,12 +48,12 @@ def unit_violations(con: duckdb.DuckDBPyConnection, run_id: str, unit_id: str,
                     unmasked: bool = False) -> pd.DataFrame:
     """The unit's compliance violations of the run (ZF rules), by rule and finding key."""
     df = con.execute(
-        """SELECT f.finding_key, f.rule_id, f.case_id, f.step_id, f.media_id, f.access_id,
+        f"""SELECT {finding_key_of('f')} AS finding_key, f.rule_id, f.case_id, f.step_id, f.media_id, f.access_id,
                   o.name AS officer_name, f.detail, f.due_at, f.observed_at, f.clauses
            FROM findings AS f LEFT JOIN officers AS o USING (officer_id)
            WHERE f.run_id = ? AND f.unit_id = ? AND f.outcome = 'violation'
              AND f.rule_id NOT LIKE 'DQ%'
-           ORDER BY f.rule_id, f.finding_key""", [run_id, unit_id]).df()
+           ORDER BY f.rule_id, 1""", [run_id, unit_id]).df()
     df.insert(2, "rule_title", [rule_text(r)[0] for r in df.rule_id])
     if not unmasked and len(df):
         scrub = frame_scrubber(con, df)
@@ -106,21 +106,27 @@ def attachment(violations: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def response_choices() -> dict[str, list[str]]:
+def response_choices(run: dict) -> dict[str, list[str]]:
+    """The drop-downs: the response types, and the exception reasons the run's profile
+    accepts for some rule (offering others would only invite `reason_not_allowed`)."""
     c = contract().codesets
-    return {"反馈类型": list(c["response_type"].values()),
-            "例外理由": list(c["exception_reason"].values())}
+    allowed = {r for rs in (recorded_profile(run).get("exception_reasons") or {}).values()
+               for r in rs or []}
+    reasons = [zh for code, zh in c["exception_reason"].items() if code in allowed]
+    return {"反馈类型": list(c["response_type"].values()), **({"例外理由": reasons} if reasons else {})}
 
 
-def write_attachment(path: Path, violations: pd.DataFrame, notice_no: str) -> Path:
+def write_attachment(path: Path, violations: pd.DataFrame, notice_no: str, run: dict) -> Path:
     about = pd.DataFrame({
         "项目": ["通报编号", "填写说明"],
         "内容": [notice_no,
                "每行一个问题，请勿改动“问题编号”。反馈类型选“已整改”“申请例外”或“有异议”；申请例外须选例外理由并在"
-               "“整改情况”栏写明情况说明；已整改的写明整改措施。反馈时间写到时分，如 2026-12-10 15:30。"],
+               "“整改情况”栏写明情况说明，理由为“法律、法规、规章另有规定”的须填依据文号；已整改的写明整改措施。"
+               "反馈时间写到时分，如 2026-12-10 15:30。"],
     })
     return write_sheets({ATTACHMENT_SHEET: attachment(violations), "说明": about}, path,
-                        choices={ATTACHMENT_SHEET: response_choices()})
+                        choices={ATTACHMENT_SHEET: response_choices(run)},
+                        title=f"{notice_no} 附件：整改反馈表")
 
 
 def issue(con: duckdb.DuckDBPyConnection, run: dict, out: Path, unit: str | None,
@@ -150,7 +156,7 @@ def issue(con: duckdb.DuckDBPyConnection, run: dict, out: Path, unit: str | None
                          run=run, counts=rule_counts(con, run["run_id"], uid), violations=v,
                          due_on=due_on, issued_on=issued_on, attachment_name=xlsx.name)
             written.append(docx)
-            write_attachment(xlsx, v, number)
+            write_attachment(xlsx, v, number, run)
             written.append(xlsx)
             con.execute("INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [nid, number, run["run_id"], uid, issued_on, due_on, len(v), str(docx)])

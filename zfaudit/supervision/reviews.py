@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..contract import contract
 from ..masking import mask_frame
+from ..pii import frame_scrubber
 
 PREFIX = "CJ"
 
@@ -43,11 +44,13 @@ def reviewed_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             FROM media AS m LEFT JOIN cases AS c USING (case_id)
             LEFT JOIN devices AS d USING (device_id)
         )
-        SELECT r.sample_id, r.media_id, m.unit_id, un.unit_name, m.officer_id,
+        SELECT r.sample_id, r.media_id, m.media_id IS NOT NULL AS found, m.unit_id, un.unit_name,
+               m.officer_id,
                o.name AS officer_name, m.recorded_end, r.reviewer, r.reviewed_at, r.result,
                r.problems, r.note,
                list_contains(string_split(coalesce(r.problems, ''), ','), 'other')
-                   AND nullif(trim(r.note), '') IS NULL AS other_without_note
+                   AND nullif(trim(r.note), '') IS NULL AS other_without_note,
+               r.result = 'ok' AND r.problems IS NOT NULL AS ok_with_problems
         FROM r LEFT JOIN m USING (media_id)
         LEFT JOIN units AS un ON un.unit_id = m.unit_id
         LEFT JOIN officers AS o ON o.officer_id = m.officer_id
@@ -75,7 +78,7 @@ def ledger(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
     """按单位 / 按人员 counts, 明细 (each review of an item recorded in [start, end)) and
     未能对应 (reviews whose sample id names no known item). Names masked unless asked."""
     items = reviewed_items(con)
-    lost = items[items.unit_id.isna() & items.officer_id.isna()]
+    lost = items[~items.found.astype(bool)]
     inside = items[items.recorded_end.notna() & (items.recorded_end >= start)
                    & (items.recorded_end < end)]
     by_officer = _counts(inside, ["unit_id", "unit_name", "officer_id", "officer_name"])
@@ -84,8 +87,10 @@ def ledger(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
         else "" for p in inside.problems])
     if not unmasked:
         by_officer = mask_frame(by_officer, ["officer_name"])
-        detail = mask_frame(detail, ["officer_name", "reviewer"])
-        lost = mask_frame(lost, ["reviewer"])
+        scrub = frame_scrubber(con, items)  # the note is free text about its item
+        detail = mask_frame(detail, ["officer_name", "reviewer"]).assign(
+            note=[scrub(v) for v in detail.note])
+        lost = mask_frame(lost, ["reviewer"]).assign(note=[scrub(v) for v in lost.note])
     return {"by_unit": _counts(inside, ["unit_id", "unit_name"]), "by_officer": by_officer,
             "detail": detail, "unmatched": lost}
 
@@ -107,7 +112,9 @@ def ledger_sheets(con: duckdb.DuckDBPyConnection, period, unmasked: bool = False
     results = contract().codesets["review_result"]
     detail = parts["detail"].assign(
         result_zh=[results.get(r, r) for r in parts["detail"].result],
-        flag=["选“其他”但备注为空" if f else "" for f in parts["detail"].other_without_note])
+        flag=["选“其他”但备注为空" if f else ("结论合格但填写了问题类型" if o else "")
+              for f, o in zip(parts["detail"].other_without_note, parts["detail"].ok_with_problems,
+                              strict=True)])
     lost = parts["unmatched"].assign(result_zh=[results.get(r, r) for r in parts["unmatched"].result],
                                      problems_zh="", flag="抽检编号对应不到音像记录")
     about = pd.DataFrame({"项目": ["期间", "统计口径", "个人信息"], "内容": [

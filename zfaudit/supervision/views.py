@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import duckdb
 
-from ..rules.catalogue import deadline_rules
+from ..rules.catalogue import deadline_rules, finding_key_of
 
 
 def finding_status_sql() -> str:
     deadline = ", ".join(f"'{r}'" for r in deadline_rules())
     return f"""
 WITH cur AS (   -- this run's violations and excused items (data quality reported apart)
-    SELECT run_id, finding_key, rule_id, unit_id, outcome
-    FROM findings
-    WHERE outcome IN ('violation', 'excused') AND rule_id NOT LIKE 'DQ%'
+    SELECT f.run_id, {finding_key_of("f")} AS finding_key, f.rule_id, f.unit_id, f.outcome
+    FROM findings AS f
+    WHERE f.outcome IN ('violation', 'excused') AND f.rule_id NOT LIKE 'DQ%'
 ), prev AS (    -- the previous run's violations, under the run that follows it
-    SELECT ar.run_id, f.finding_key, f.rule_id, f.unit_id
+    SELECT ar.run_id, {finding_key_of("f")} AS finding_key, f.rule_id, f.unit_id
     FROM audit_runs AS ar
     JOIN findings AS f ON f.run_id = ar.previous_run_id
     WHERE f.outcome = 'violation' AND f.rule_id NOT LIKE 'DQ%'
