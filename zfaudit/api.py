@@ -203,8 +203,11 @@ def notice(db: str | Path, out: str | Path, run_id: str = "latest", unit: str | 
     from .supervision.notices import issue
 
     day = _day(issued_on)
-    if rectification_days is not None and rectification_days < 1:
-        raise ZfauditError("--rectification-days 应为正整数 / must be an integer >= 1")
+    if rectification_days is not None and not 1 <= rectification_days <= 3660:
+        raise ZfauditError("--rectification-days 应为 1 到 3660 之间的整数 / rectification days "
+                           "must be an integer from 1 to 3660")
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2199, 1, 1):
+        raise ZfauditError(f"通报日期 {day} 不合理 / notice date {day} is out of range")
     r = find_run(db, run_id)
     with connect(db, must_exist=True) as con:
         return issue(con, r, Path(out), unit, rectification_days, day, unmasked, overwrite)
@@ -280,6 +283,8 @@ def review_ledger_write(db: str | Path, period: str, out: str | Path, unmasked: 
     from .periods import parse_period
     from .supervision.reviews import ledger_sheets
 
+    if Path(out).suffix.lower() != ".xlsx":
+        raise ZfauditError(f"抽检台帐须为 .xlsx 文件 / the ledger is an .xlsx file, not {Path(out).name}")
     writable(out, overwrite)
     p = parse_period(period)
     with connect(db, read_only=True) as con:

@@ -87,6 +87,8 @@ class Table:
     supervision: bool = False
     # other names of the xlsx sheet that holds the table (the sheets zfaudit hands out)
     sheets: tuple[str, ...] = ()
+    # the column a handed-out sheet's filler answers: a row without it is skipped, not loaded
+    answer: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -159,6 +161,7 @@ def contract() -> Contract:
             ),
             supervision=bool(t.get("supervision", False)),
             sheets=tuple(t.get("sheets", [])),
+            answer=t.get("answer"),
         )
         for name, t in raw["tables"].items()
     }

@@ -12,10 +12,12 @@ CREATE TABLE IF NOT EXISTS loads (
     rows_replaced BIGINT,      -- replaced an existing key (newer snapshot)
     rows_quarantined BIGINT,
     loaded_at    TIMESTAMP,
-    fingerprint  VARCHAR       -- the typed rows' content, independent of bytes and order
+    fingerprint  VARCHAR,      -- the typed rows' content, independent of bytes and order
+    rows_blank   BIGINT        -- a handed-out sheet's rows left unanswered: skipped
 );
 -- databases made before the fingerprint existed
 ALTER TABLE loads ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS rows_blank BIGINT;
 
 CREATE TABLE IF NOT EXISTS quarantine (
     load_id     INTEGER,

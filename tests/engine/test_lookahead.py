@@ -129,3 +129,20 @@ def test_the_words_follow_the_level():
     assert time_text("yellow", 0.75) == "剩余 45分钟"
     assert time_text("yellow", 20.0) == "剩余 20.0小时"
     assert time_text("red", -194.0) == "已超期 8天2小时"
+
+
+@pytest.mark.parametrize("kw", [{"lookback": "10000000d"}, {"within": "99999999999d"},
+                                {"within": "3650000d"}, {"as_of": "0001-01-01"},
+                                {"as_of": "9999-12-31"}])
+def test_absurd_windows_are_one_line_errors(bureau, kw):
+    with pytest.raises(zfaudit.api.ZfauditError):
+        zfaudit.warnings(bureau, "zhuzhou_cgzf", **{"as_of": "2026-10-10", **kw})
+
+
+def test_next_years_calendar_is_needed_only_when_the_window_reaches_it(bureau):
+    """chinesecalendar ships 2026 only: a warning on 2026-12-01 with a 2-day window needs no
+    2027 (a due time in 2027 is beyond the window), a 60-day window does."""
+    df = zfaudit.warnings(bureau, "zhuzhou_cgzf", as_of="2026-12-01 10:00:00", lookback="180d")
+    assert set(df.level) <= {"red", "yellow"}
+    with pytest.raises(zfaudit.api.ZfauditError, match="2027"):
+        zfaudit.warnings(bureau, "zhuzhou_cgzf", as_of="2026-12-01 10:00:00", within="60d")

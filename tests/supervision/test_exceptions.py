@@ -225,3 +225,17 @@ def test_score_sheet_lists_the_register_and_the_lifecycle(judged, tmp_path):
     assert life[0][:7] == ("单位编码", "单位名称", "新发现", "持续存在", "已整改", "予以例外", "不再列为违规")
     # U1: ZF01 S2, S5, ZF04 M2, ZF08 M2 new; ZF05 K1 and ZF07 S1 excused
     assert [r[:7] for r in life[1:]] == [("U1", "一中队", 4, 0, 0, 2, 0), ("U2", "二中队", 3, 0, 0, 0, 0)]
+
+
+def test_rule_ids_as_an_office_types_them(tmp_path):
+    db = make_cycle_bureau(tmp_path / "b.duckdb")
+    reg = tmp_path / "例外登记.csv"
+    reg.write_text(
+        "登记编号,规则,环节编号,例外理由,情况说明,申请人,审批人,审批时间\n"
+        "A1, zf 07 ,S1,客观条件限制,暴雨,张三丰,李四光,2026-07-03 10:00:00\n"
+        "A2,ＺＦ０７,S1,客观条件限制,暴雨,张三丰,李四光,2026-07-03 10:00:00\n", "utf-8")
+    zfaudit.exceptions_import(reg, db)
+    run = zfaudit.audit(db, cycle_profile(tmp_path), "2026Q3", as_of=AS_OF)
+    st = run.exceptions().set_index("exception_id")
+    assert st.status.to_dict() == {"A1": "applied", "A2": "applied"}
+    assert set(st.finding_key) == {"ZF07|S1"}

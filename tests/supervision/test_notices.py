@@ -202,3 +202,50 @@ def test_a_withdrawn_explanation_leaves_the_register(noticed, tmp_path):
                            ).fetchone()[0] == 0
         assert con.execute("SELECT response FROM responses WHERE finding_key = 'ZF01|S3'"
                            ).fetchone()[0] == "dispute"
+
+
+def test_rows_left_blank_are_no_answers_and_keep_earlier_ones(noticed, tmp_path):
+    """A unit returns its sheet twice, the second time with only one more row filled: the
+    blank rows are skipped (counted), the earlier answers stay."""
+    import shutil
+
+    db, _, _, notices, _ = noticed
+    first = fill(shutil.copy(notices["U2"].xlsx, tmp_path / "u2-1.xlsx"),
+                 {"ZF01|S3": ("已整改", None, "已补派人员")})
+    report, _ = zfaudit.responses_import(first, db)
+    t = report.tables[0]
+    assert (t.rows_read, t.rows_loaded + t.rows_replaced, t.rows_blank) == (3, 1, 2)
+    assert "2 行未填写" in report.summary_text()
+    second = fill(shutil.copy(notices["U2"].xlsx, tmp_path / "u2-2.xlsx"),
+                  {"ZF04|M3": ("有异议", None, "已按时上传")})
+    zfaudit.responses_import(second, db)
+    with connect(db, read_only=True) as con:
+        got = dict(con.execute("SELECT finding_key, response FROM responses WHERE finding_key "
+                               "IN ('ZF01|S3', 'ZF04|M3', 'ZF02|S3|O3')").fetchall())
+        blank = con.execute("SELECT sum(rows_blank) FROM loads WHERE table_name = 'responses'").fetchone()[0]
+    assert got == {"ZF01|S3": "rectified", "ZF04|M3": "dispute"}
+    assert blank >= 4
+    st = zfaudit.responses_status(db).set_index("finding_key").status
+    assert st["ZF02|S3|O3"] in ("awaiting", "overdue")  # still unanswered, not "open"
+    # the first sheet again, after the second: a unit's own rows, never refused as a rollback
+    assert zfaudit.responses_import(first, db)[0].tables[0].rows_blank == 2
+
+
+def test_hostile_notice_arguments_are_one_line_errors(noticed, tmp_path):
+    db, _, run, *_ = noticed
+    for kw in ({"rectification_days": 99999999}, {"issued_on": "9999-12-30"},
+               {"issued_on": "tomorrow"}):
+        with pytest.raises(zfaudit.api.ZfauditError):
+            zfaudit.notice(db, tmp_path / "x", run.run_id, **kw)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_unit_name_that_is_no_file_name(tmp_path):
+    db = make_cycle_bureau(tmp_path / "slash.duckdb")
+    with connect(db) as con:
+        con.execute("UPDATE units SET unit_name = '一中队/第1组:东' WHERE unit_id = 'U1'")
+    run = zfaudit.audit(db, cycle_profile(tmp_path), "2026Q3", as_of=AS_OF)
+    notices = {n.unit_id: n for n in zfaudit.notice(db, tmp_path / "out", run.run_id, issued_on=ISSUED)}
+    assert notices["U1"].docx.name == "TB2026-001-一中队_第1组_东-通报.docx"
+    assert notices["U1"].docx.parent == tmp_path / "out"
+    assert doc_text(notices["U1"].docx)[0][0].startswith("关于一中队/第1组:东")

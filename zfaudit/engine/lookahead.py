@@ -40,6 +40,7 @@ COLUMNS = (
     "case_id", "media_id", "officer_id", "officer_name", "event_zh", "event_at", "due_at",
     "hours_left", "time_text", "action_zh",
 )
+MAX_DAYS = 3660  # ten years: a look-back or window beyond it is a typing error
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|day|days|天|h|hour|hours|小时)\s*$", re.I)
 
 
@@ -52,7 +53,11 @@ def parse_duration(text: str | dt.timedelta, what: str) -> dt.timedelta:
         raise ZfauditError(f"无法识别的时长 {what}={text!r}，请写作 2d、48h 或 90d / cannot read "
                            f"{what} {text!r}: use 2d, 48h or 90d")
     n, unit = float(m.group(1)), m.group(2).lower()
-    return dt.timedelta(days=n) if unit in ("d", "day", "days", "天") else dt.timedelta(hours=n)
+    days = n if unit in ("d", "day", "days", "天") else n / 24
+    if days > MAX_DAYS:
+        raise ZfauditError(f"时长 {what}={text!r} 过长（最多 {MAX_DAYS} 天）/ {what} {text!r} is too "
+                           f"long (at most {MAX_DAYS} days)")
+    return dt.timedelta(days=days)
 
 
 def deadline_rules(profile: Profile) -> list[Rule]:
@@ -70,6 +75,9 @@ def warnings(db: str | Path, profile: str | Path | Profile, as_of: str | dt.date
     prof = get_profile(profile)
     at = parse_as_of(as_of)
     ahead, back = parse_duration(within, "within"), parse_duration(lookback, "lookback")
+    if not dt.datetime(1950, 1, 1) + back <= at <= dt.datetime(2200, 1, 1) - ahead:
+        raise ZfauditError(f"--as-of {at:%Y-%m-%d} 与时间窗不在可计算的范围内 / --as-of {at:%Y-%m-%d} "
+                           "with this window is outside the years zfaudit can compute")
     rules = deadline_rules(prof)
     if not rules:
         return pd.DataFrame(columns=list(COLUMNS))
@@ -124,9 +132,10 @@ def _install(con: duckdb.DuckDBPyConnection, prof: Profile, start: dt.datetime, 
     con.execute("CREATE TABLE calendar (date DATE PRIMARY KEY, is_workday BOOLEAN, "
                 "holiday_name VARCHAR, source VARCHAR)")
     con.execute("INSERT INTO calendar SELECT * FROM zf.main.calendar")
-    # due times of events in the window reach past as_of: the audit's own margin
-    last = at + ahead + dt.timedelta(days=60)
-    ensure_years(con, range(start.year, last.year + 1))
+    # a warning needs due times up to as_of + within only: a due time beyond the calendar is
+    # beyond that window (not yellow, not red), so next year's calendar is not needed until
+    # the window reaches it
+    ensure_years(con, range(start.year, (at + ahead).year + 1))
     # events in [as_of − lookback, as_of]: the rule's half-open scope ends just after as_of
     install_params(con, prof, start, at + dt.timedelta(microseconds=1), at, None)
 

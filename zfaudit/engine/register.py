@@ -26,6 +26,9 @@ STATUSES = (
     "self_approved", "approved_after_as_of", "applied",
 )
 KEY_COLUMNS = ("case_id", "step_id", "media_id", "access_id", "officer_id")
+# a rule id as an office types it: `zf07`, ` ZF 07`, full-width ＺＦ０７ → ZF07
+RULE_ID = ("upper(regexp_replace(translate(coalesce(e.rule_id, ''), 'ＺＦＤＱｚｆｄｑ０１２３４５６７８９',"
+           " 'ZFDQzfdq0123456789'), '[\\s　]', '', 'g'))")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
@@ -72,7 +75,7 @@ def check_and_apply(con: duckdb.DuckDBPyConnection, rule: Rule) -> None:
         CROSS JOIN audit.scope AS s
         LEFT JOIN audit.{rule.table} AS i ON {on}
         LEFT JOIN audit.exception_reasons AS a ON a.rule_id = '{rid}' AND a.reason = e.reason
-        WHERE upper(trim(e.rule_id)) = '{rid}'""")
+        WHERE {RULE_ID} = '{rid}'""")
     keys = ", ".join(f"e.{k}" for k in rule.item_key)
     on_x = " AND ".join(f"i.{k} = x.{k}" for k in rule.item_key)
     con.execute(f"""
@@ -99,14 +102,14 @@ def finish(con: duckdb.DuckDBPyConnection, ran: list[Rule]) -> None:
     # a known rule's key from its item key; an unknown rule's from whatever the row names
     cases = " ".join(f"WHEN '{rid}' THEN {r.finding_key_sql('e')}"
                      for rid, r in sorted(known.items()) if rid not in ran_ids)
-    other = "upper(trim(e.rule_id)) || '|' || concat_ws('|', " + ", ".join(
+    other = f"{RULE_ID} || '|' || concat_ws('|', " + ", ".join(
         f"e.{k}" for k in KEY_COLUMNS) + ")"
-    key = f"CASE upper(trim(e.rule_id)) {cases} ELSE {other} END" if cases else other
+    key = f"CASE {RULE_ID} {cases} ELSE {other} END" if cases else other
     con.execute(f"""
         INSERT INTO audit.exception_checks
-        SELECT e.exception_id, upper(trim(e.rule_id)), {key}, 'no_such_violation', NULL
+        SELECT e.exception_id, {RULE_ID}, {key}, 'no_such_violation', NULL
         FROM exceptions AS e
-        WHERE upper(trim(coalesce(e.rule_id, ''))) NOT IN ({names})""")
+        WHERE {RULE_ID} NOT IN ({names})""")
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

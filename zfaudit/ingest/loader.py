@@ -51,6 +51,7 @@ class TableStats:
     rows_loaded: int = 0
     rows_replaced: int = 0
     rows_quarantined: int = 0
+    rows_blank: int = 0  # supervision sheets: rows handed out and not filled in (no answer)
     skipped_unchanged: bool = False
     fingerprint: str | None = None  # the typed rows' content (count and sum of row hashes)
     sha256: str = ""
@@ -86,6 +87,10 @@ class LoadReport:
                     f"{t.table:<22}{t.rows_read:>12,}{t.rows_loaded:>14,}{t.rows_replaced:>16,}"
                     f"{t.rows_quarantined:>19,}"
                 )
+        for t in self.tables:
+            if t.rows_blank:
+                lines.append(f"{t.table}: {t.rows_blank:,} 行未填写，不是答复，未导入（已有的答复不受影响）/ "
+                             f"{t.rows_blank:,} row(s) left blank: not answers, not imported")
         if any(t.rows_quarantined for t in self.tables):
             lines.append(
                 "有行被隔离，见 quarantine 表 / rows were quarantined: "
@@ -353,7 +358,9 @@ def _unchanged(table: Table, path: Path, sha: str, size: int) -> _Staged:
 def _refuse_rollback(job: _Job, history: list[dict], key: str, value: str | None) -> None:
     """Content equal to a load that a later load superseded would roll the table back."""
     older = next((h for h in history[1:] if value is not None and h[key] == value), None)
-    if older is None or job.force:
+    # an office record file holds some rows (one unit's sheet), never the whole table: another
+    # unit's file in between supersedes nothing of it
+    if older is None or job.force or job.table.supervision:
         return
     newer = history[0]
     raise InputError(
@@ -650,7 +657,12 @@ def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
         raise AssertionError(f"bad rows of {path.name}: {dropped} removed, {st.n_bad_rows} found")
     for extra in ("_raw", *(["_line"] if src.line_mode == "column" else [])):
         con.execute(f"ALTER TABLE {stage} DROP COLUMN {extra}")
-    good = st.n_stg - st.n_bad_rows
+    blank = 0
+    if table.answer:
+        # a handed-out sheet's rows nobody filled in are no records: they must not replace an
+        # answer given before (a unit returns the same sheet with more rows filled)
+        blank = con.execute(f"DELETE FROM {stage} WHERE {table.answer} IS NULL").fetchall()[0][0]
+    good = st.n_stg - st.n_bad_rows - blank
 
     # --- snapshot replace: delete rows whose key arrives again, then insert the good rows
     has_rows = con.execute(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table.name} LIMIT 1)").fetchall()[0][0]
@@ -673,16 +685,18 @@ def _write(con: duckdb.DuckDBPyConnection, load_id: int, st: _Staged) -> None:
     stats.rows_replaced = replaced
     stats.rows_loaded = inserted - replaced
     stats.rows_quarantined = st.n_bad_rows + src.rejects
+    stats.rows_blank = blank
     # nothing is silently dropped (checked even under python -O, hence no bare assert)
-    if stats.rows_read != stats.rows_loaded + stats.rows_replaced + stats.rows_quarantined:
+    if stats.rows_read != (stats.rows_loaded + stats.rows_replaced + stats.rows_quarantined
+                           + stats.rows_blank):
         raise AssertionError(f"row accounting broken for {path.name}: {stats}")
     con.execute(
         "INSERT INTO loads (load_id, table_name, file, sha256, size_bytes, rows_read, rows_loaded, "
-        "rows_replaced, rows_quarantined, loaded_at, fingerprint) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_replaced, rows_quarantined, loaded_at, fingerprint, rows_blank) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, table.name, str(path), stats.sha256, stats.size_bytes, stats.rows_read, stats.rows_loaded,
          stats.rows_replaced, stats.rows_quarantined, dt.datetime.now().replace(microsecond=0),
-         stats.fingerprint],
+         stats.fingerprint, stats.rows_blank],
     )
 
 

@@ -158,7 +158,7 @@ def code(v: str, codeset: str) -> str:
 
 
 # what separates several codes in one cell (DATA_CONTRACT.md reviews.problems: 、 , ; or space)
-CODE_SEPARATORS = "[、,，;；[:space:]]+"
+CODE_SEPARATORS = "[、,，;；　[:space:]]+"
 
 
 def codes(v: str, codeset: str) -> str:

@@ -7,6 +7,7 @@ Names are masked unless asked; the detail's free text is scrubbed of the names i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from ..contract import contract
 from ..export import writable, write_sheets
 from ..masking import mask_name
 from ..periods import label_zh
-from ..pii import frame_scrubber
 from ..rules.catalogue import finding_key_of, rule_text
 from ..runs import recorded_profile
 
@@ -56,10 +56,10 @@ def unit_violations(con: duckdb.DuckDBPyConnection, run_id: str, unit_id: str,
            ORDER BY f.rule_id, 1""", [run_id, unit_id]).df()
     df.insert(2, "rule_title", [rule_text(r)[0] for r in df.rule_id])
     if not unmasked and len(df):
-        scrub = frame_scrubber(con, df)
+        # details carry no personal data: the audit masks any it would quote as it writes them
+        # (engine.findings.mask_personal_details), so only the officer column needs masking
         df["officer_name"] = pd.Series([mask_name(v) for v in df.officer_name], index=df.index,
                                        dtype=object)
-        df["detail"] = pd.Series([scrub(v) for v in df.detail], index=df.index, dtype=object)
     return df
 
 
@@ -150,8 +150,9 @@ def issue(con: duckdb.DuckDBPyConnection, run: dict, out: Path, unit: str | None
         for nid, (uid, uname) in zip(ids, units, strict=True):
             v = unit_violations(con, run["run_id"], uid, unmasked)
             number = f"执法监督通报〔{issued_on.year}〕{int(nid.split('-')[1])}号"
-            docx = writable(out / f"{nid}-{uname}-通报.docx", overwrite)
-            xlsx = writable(out / f"{nid}-{uname}-整改反馈表.xlsx", overwrite)
+            safe = re.sub(r'[\\/:*?"<>|\s]+', "_", uname)  # a unit name is no path
+            docx = writable(out / f"{nid}-{safe}-通报.docx", overwrite)
+            xlsx = writable(out / f"{nid}-{safe}-整改反馈表.xlsx", overwrite)
             write_notice(docx, bureau=bureau, unit_name=uname, number=number, period=period,
                          run=run, counts=rule_counts(con, run["run_id"], uid), violations=v,
                          due_on=due_on, issued_on=issued_on, attachment_name=xlsx.name)

@@ -50,7 +50,8 @@ def reviewed_items(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                r.problems, r.note,
                list_contains(string_split(coalesce(r.problems, ''), ','), 'other')
                    AND nullif(trim(r.note), '') IS NULL AS other_without_note,
-               r.result = 'ok' AND r.problems IS NOT NULL AS ok_with_problems
+               r.result = 'ok' AND r.problems IS NOT NULL AS ok_with_problems,
+               r.result = 'problem' AND r.problems IS NULL AS problem_without_codes
         FROM r LEFT JOIN m USING (media_id)
         LEFT JOIN units AS un ON un.unit_id = m.unit_id
         LEFT JOIN officers AS o ON o.officer_id = m.officer_id
@@ -82,9 +83,12 @@ def ledger(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime,
     inside = items[items.recorded_end.notna() & (items.recorded_end >= start)
                    & (items.recorded_end < end)]
     by_officer = _counts(inside, ["unit_id", "unit_name", "officer_id", "officer_name"])
-    detail = inside.assign(problems_zh=[
-        "、".join(problem_labels().get(c, c) for c in str(p).split(",") if c) if isinstance(p, str)
-        else "" for p in inside.problems])
+    def zh(problems: pd.Series) -> list[str]:
+        return ["、".join(problem_labels().get(c, c) for c in str(p).split(",") if c)
+                if isinstance(p, str) else "" for p in problems]
+
+    detail = inside.assign(problems_zh=zh(inside.problems))
+    lost = lost.assign(problems_zh=zh(lost.problems))
     if not unmasked:
         by_officer = mask_frame(by_officer, ["officer_name"])
         scrub = frame_scrubber(con, items)  # the note is free text about its item
@@ -112,11 +116,12 @@ def ledger_sheets(con: duckdb.DuckDBPyConnection, period, unmasked: bool = False
     results = contract().codesets["review_result"]
     detail = parts["detail"].assign(
         result_zh=[results.get(r, r) for r in parts["detail"].result],
-        flag=["选“其他”但备注为空" if f else ("结论合格但填写了问题类型" if o else "")
-              for f, o in zip(parts["detail"].other_without_note, parts["detail"].ok_with_problems,
-                              strict=True)])
+        flag=["选“其他”但备注为空" if f else "结论合格但填写了问题类型" if o
+              else "结论不合格但未填写问题类型" if p else ""
+              for f, o, p in zip(parts["detail"].other_without_note, parts["detail"].ok_with_problems,
+                                 parts["detail"].problem_without_codes, strict=True)])
     lost = parts["unmatched"].assign(result_zh=[results.get(r, r) for r in parts["unmatched"].result],
-                                     problems_zh="", flag="抽检编号对应不到音像记录")
+                                     flag="抽检编号对应不到音像记录")
     about = pd.DataFrame({"项目": ["期间", "统计口径", "个人信息"], "内容": [
         label_zh(period.start, period.end),
         "拍摄结束时间在本期间内的抽检项（001 第五十三条 抽检、回放检查、检查台帐）；"
