@@ -58,6 +58,7 @@ def main() -> None:
     ap.add_argument("--profile", default="zhuzhou_cgzf")
     ap.add_argument("--period", default="2026Q3")
     ap.add_argument("--as-of", dest="as_of", default="2026-10-20 10:00:00")
+    ap.add_argument("--keep", action="store_true", help="Keep the audited database (for profiling).")
     args = ap.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
@@ -83,7 +84,8 @@ def main() -> None:
     results["notice"] = {"secs": round(r["secs"], 1), "peak_rss_mb": round(r["peak_rss_mb"])}
     r = cli("scores", "--db", str(db), "--out", str(args.out / "scores.xlsx"))
     results["scores"] = {"secs": round(r["secs"], 1), "peak_rss_mb": round(r["peak_rss_mb"])}
-    db.unlink()
+    if not args.keep:
+        db.unlink()
     print(json.dumps({"cases": args.cases, "audit_secs": round(audit_secs, 1), **results},
                      indent=2, ensure_ascii=False))
 

@@ -176,6 +176,7 @@ def _write_cell(ws: object, i: int, j: int, v: object, fmt: _Formats) -> int:
 
 
 WRAP_WIDTH = 40  # a wider text column wraps at this width, so the sheet fits a page's width
+WIDTH_SAMPLE = 2000  # rows a column's width is judged on
 
 
 def _page_setup(ws, title: str | None) -> None:
@@ -198,10 +199,21 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
     widths = [display_width(str(c)) for c in df.columns]
     for j, c in enumerate(df.columns):
         ws.write_string(0, j, str(c), fmt.head)
-    # cell by cell on purpose: the writer must choose write_string for every text value
-    for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
-        for j, v in enumerate(row):
-            widths[j] = max(widths[j], _write_cell(ws, i, j, v, fmt))
+    # cell by cell on purpose: the writer must choose write_string for every text value.
+    # A column of text only (the common case: ids, names, details) takes a direct path; its
+    # width is judged on the first WIDTH_SAMPLE rows (a sheet of 10^5 rows need not measure all)
+    for j, c in enumerate(df.columns):
+        values = df[c].tolist()
+        if all(v is None or isinstance(v, str) for v in values):
+            for i, v in enumerate(values, start=1):
+                if v:
+                    ws.write_string(i, j, v)
+            widths[j] = max([widths[j], *(display_width(v) for v in values[:WIDTH_SAMPLE] if v)])
+            continue
+        for i, v in enumerate(values, start=1):
+            w = _write_cell(ws, i, j, v, fmt)
+            if i <= WIDTH_SAMPLE:
+                widths[j] = max(widths[j], w)
     for j, w in enumerate(widths):
         own = fmt.column(str(df.columns[j]))
         wide = w + 2 > WRAP_WIDTH and own is None
