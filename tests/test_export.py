@@ -107,3 +107,15 @@ def test_every_sheet_prints_landscape_one_page_wide_with_titles(tmp_path):
     assert "&P" in ws.oddFooter.center.text or "第" in ws.oddFooter.center.text
     assert ws.column_dimensions["B"].width <= WRAP_WIDTH + 1
     assert ws["B2"].alignment.wrap_text
+
+
+def test_a_very_wide_sheet_prints_on_as_few_legible_pages_as_it_needs(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from zfaudit.export import PAGE_WIDTH, write_sheets
+
+    df = pd.DataFrame({f"第{i}列规则合规率说明": ["x"] for i in range(30)})  # 30 × 22 units wide
+    ws = openpyxl.load_workbook(write_sheets({"宽": df}, tmp_path / "w.xlsx"))["宽"]
+    # 30 columns of 22–23 units (a header of 10 CJK characters + 2): about 680 units, 3 pages
+    assert PAGE_WIDTH == 230 and ws.page_setup.fitToWidth == 3

@@ -179,12 +179,14 @@ WRAP_WIDTH = 40  # a wider text column wraps at this width, so the sheet fits a 
 WIDTH_SAMPLE = 2000  # rows a column's width is judged on
 
 
+PAGE_WIDTH = 230  # column-width units an A4 landscape page holds at a still legible scale (≈55 %)
+
+
 def _page_setup(ws, title: str | None) -> None:
-    """Print as a bureau prints: A4 landscape, one page wide, the header row on every page,
-    the title at the top and page numbers at the bottom of each page."""
+    """Print as a bureau prints: A4 landscape, the header row on every page, the title at the
+    top and page numbers at the bottom of each page (the width: _fit_width)."""
     ws.set_paper(9)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
     if title:
@@ -214,10 +216,15 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
             w = _write_cell(ws, i, j, v, fmt)
             if i <= WIDTH_SAMPLE:
                 widths[j] = max(widths[j], w)
+    total = 0
     for j, w in enumerate(widths):
         own = fmt.column(str(df.columns[j]))
         wide = w + 2 > WRAP_WIDTH and own is None
-        ws.set_column(j, j, WRAP_WIDTH if wide else max(w, 6) + 2, fmt.wrap if wide else own)
+        width = WRAP_WIDTH if wide else max(w, 6) + 2
+        total += width
+        ws.set_column(j, j, width, fmt.wrap if wide else own)
+    # one page wide when that stays legible, else as few pages wide as keep the text readable
+    ws.fit_to_pages(max(1, -(-total // PAGE_WIDTH)), 0)
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
