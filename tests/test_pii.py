@@ -77,3 +77,16 @@ def test_masked_case_report_never_shows_a_quoted_party(bureau, tmp_path):
     masked = run.findings(rule="ZF01")
     assert not masked.detail.str.contains("赵六顺").any()
     assert run.findings(rule="ZF01", unmasked=True).detail.str.contains("赵六顺").any()
+
+
+def test_only_rules_that_name_a_personal_column_are_checked():
+    """The write-time check is skipped for a rule whose SQL never names a personal column
+    (it cannot quote one); the shipped rules that do name one are checked."""
+    from zfaudit.engine.findings import may_quote_personal
+    from zfaudit.rules.catalogue import catalogue
+
+    rules = catalogue()
+    assert not may_quote_personal(rules["zf13"]) and not may_quote_personal(rules["zf04"])
+    assert may_quote_personal(rules["zf08"]) and may_quote_personal(rules["zf12"])
+    assert may_quote_personal(Rule("zf99", "select party_name as detail from cases", {}))
+    assert not may_quote_personal(Rule("zf99", "-- party_name in a comment\nselect 1", {}))

@@ -92,7 +92,8 @@ def write_results(
             "SELECT coalesce(sum(opportunities), 0) FROM rule_results WHERE run_id = ? AND rule_id = ?",
             [run_id, rule.rule_id],
         ).fetchone()[0]
-        mask_personal_details(con, run_id, rule.rule_id)
+        if may_quote_personal(rule):
+            mask_personal_details(con, run_id, rule.rule_id)
         if (found, violations, opportunities) != (
             v.unexpected_count, v.violation_count, v.element_count
         ):
@@ -161,31 +162,47 @@ def _recheck_previous(con: duckdb.DuckDBPyConnection, run_id: str, previous_run_
     )
 
 
-# The personal values a finding's own records hold: what its detail must never quote.
-_OWN_PEOPLE = """
-    SELECT f.rowid AS rid, v.value FROM findings AS f
-    JOIN (SELECT case_id, party_name AS value FROM cases
-          UNION ALL SELECT case_id, party_id_no FROM cases) AS v USING (case_id)
-    WHERE f.run_id = $run AND f.rule_id = $rule
-    UNION ALL
-    SELECT f.rowid, v.value FROM findings AS f
-    JOIN (SELECT media_id, label_party AS value FROM media
-          UNION ALL SELECT media_id, label_officer FROM media
-          UNION ALL SELECT media_id, made_by FROM media) AS v USING (media_id)
-    WHERE f.run_id = $run AND f.rule_id = $rule
-    UNION ALL
-    SELECT f.rowid, o.name FROM findings AS f JOIN officers AS o USING (officer_id)
-    WHERE f.run_id = $run AND f.rule_id = $rule
-    UNION ALL
-    SELECT f.rowid, o.name FROM findings AS f JOIN step_officers AS so USING (step_id)
-    JOIN officers AS o ON o.officer_id = so.officer_id
-    WHERE f.run_id = $run AND f.rule_id = $rule
-    UNION ALL
-    SELECT f.rowid, v.value FROM findings AS f
-    JOIN (SELECT access_id, requested_by AS value FROM media_access
-          UNION ALL SELECT access_id, approved_by FROM media_access) AS v USING (access_id)
-    WHERE f.run_id = $run AND f.rule_id = $rule
-"""
+# The personal values a finding's own records hold: what its detail must never quote. Each
+# branch joins the run's findings of one rule to one kind of record by key and tests the
+# record's personal columns in place (no unpivot of the whole media table).
+def _hit(source: str, column: str) -> str:
+    v = f"trim(CAST({column} AS VARCHAR))"
+    return f"SELECT f.rid, {v} AS value FROM f {source} WHERE length({v}) >= 2 AND contains(f.detail, {v})"
+
+
+_OWN_PEOPLE = "WITH f AS (SELECT rowid AS rid, * FROM findings WHERE run_id = $run AND rule_id = $rule " \
+    "AND detail IS NOT NULL) " + " UNION ALL ".join([
+        _hit("JOIN cases AS c USING (case_id)", "c.party_name"),
+        _hit("JOIN cases AS c USING (case_id)", "c.party_id_no"),
+        _hit("JOIN media AS m USING (media_id)", "m.label_party"),
+        _hit("JOIN media AS m USING (media_id)", "m.label_officer"),
+        _hit("JOIN media AS m USING (media_id)", "m.made_by"),
+        _hit("JOIN officers AS o USING (officer_id)", "o.name"),
+        _hit("JOIN step_officers AS so USING (step_id) JOIN officers AS o ON o.officer_id = so.officer_id",
+             "o.name"),
+        _hit("JOIN media_access AS a USING (access_id)", "a.requested_by"),
+        _hit("JOIN media_access AS a USING (access_id)", "a.approved_by"),
+    ])
+
+
+def may_quote_personal(rule: Rule) -> bool:
+    """Could the rule's detail quote personal data at all? Only if its SQL or a shared model it
+    reads names a personal column (contract `pii`): a detail is an expression, and an
+    expression quotes a column only by naming it (a `select *` carries the column along but
+    never into the detail's text). A rule that names none cannot write one, and its details
+    (a million ZF13 items in a run without a media store) need no check."""
+    import re
+
+    from ..contract import contract
+    from ..rules.catalogue import shared_models
+
+    def code(sql: str) -> str:
+        return re.sub(r"--[^\n]*", "", sql)  # comments are no code
+
+    text = code(rule.sql) + "".join(code(sql) for name, sql in shared_models()
+                                    if re.search(rf"\baudit\.{name}\b", rule.sql))
+    personal = {c.name for t in contract().tables.values() for c in t.columns if c.pii}
+    return bool(re.search(r"\b(" + "|".join(sorted(personal)) + r")\b", text, re.I))
 
 
 def mask_personal_details(con: duckdb.DuckDBPyConnection, run_id: str, rule_id: str) -> int:
@@ -196,10 +213,9 @@ def mask_personal_details(con: duckdb.DuckDBPyConnection, run_id: str, rule_id: 
     from ..masking import Scrubber
 
     hits = con.execute(
-        f"""SELECT h.rid, f.detail, list(DISTINCT trim(h.value)) AS vals
+        f"""SELECT h.rid, any_value(f.detail), list(DISTINCT h.value) AS vals
             FROM ({_OWN_PEOPLE}) AS h JOIN findings AS f ON f.rowid = h.rid
-            WHERE length(trim(h.value)) >= 2 AND contains(f.detail, trim(h.value))
-            GROUP BY h.rid, f.detail""", {"run": run_id, "rule": rule_id}).fetchall()
+            GROUP BY h.rid""", {"run": run_id, "rule": rule_id}).fetchall()
     for rid, detail, vals in hits:
         masked = Scrubber(sorted(vals, key=len, reverse=True))(detail)
         con.execute("UPDATE findings SET detail = ? WHERE rowid = ?", [masked, rid])
