@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "scores": {"db", "rules", "profiles", "runs", "masking", "export", "supervision"},
     "supervision": {"db", "rules", "profiles", "runs", "masking", "export", "pii"},
     "engine": {"rules", "profiles", "db", "workdays", "scores", "export", "supervision", "masking"},
-    "report": {"runs", "scores", "rules", "masking", "export", "db", "supervision", "pii"},
+    "report": {"runs", "scores", "rules", "masking", "export", "db", "supervision", "pii", "profiles"},
     "adhoc": {"db", "export", "masking", "sandbox"},
     "lookup": {"rules"},
     "sandbox": {"db", "masking"},

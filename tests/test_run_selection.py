@@ -131,7 +131,9 @@ def test_every_report_states_its_run_and_the_change_column_warns(two_runs, tmp_p
     loads; the quarterly change column warns when the previous run's settings differ."""
     for kind in ("quarterly", "case", "spot-check"):
         html = rendered[kind].read_text("utf-8")
-        assert "执法主体：株洲市城市管理和综合执法局（配置 zhuzhou_cgzf）" in html, kind
+        # the bureau by its name and the period as a bureau writes it (issue 12: no slugs)
+        assert "执法主体：株洲市城市管理和综合执法局 · " in html, kind
+        assert "期间：2026年第三季度" in html, kind
         assert "音像存储：" in html and "导入批次：" in html and "期限判断时点：" in html, kind
     src, q3, _, _ = two_runs
     db = tmp_path / "w.duckdb"

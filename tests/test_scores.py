@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from zfaudit.db import connect
+from zfaudit.profiles import cite
 from zfaudit.rules.catalogue import step_rules
 from zfaudit.scores import (
     create_score_views,
@@ -165,7 +166,7 @@ def test_score_sheet_equals_sql_over_rule_results(audited_db, tmp_path):
     for r in tot.index.intersection(rules.index):
         assert (rules.loc[r, "检查项"], rules.loc[r, "合规"], rules.loc[r, "违规"]) == tuple(tot.loc[r, ["o", "p", "v"]])
         assert rules.loc[r, "权重"] == w.get(r, 0)
-        assert rules.loc[r, "依据条款"] == prof["clauses"][r]
+        assert rules.loc[r, "依据条款"] == cite(prof["clauses"][r], prof)  # the regulation by name
 
 
 def test_officer_sheet_counts_equal_findings(audited_db, tmp_path):

@@ -32,7 +32,7 @@ FIELD_STAGES = (
 )  # RULES.md "Stage sets"
 LONG_TERM_TRIGGERS = ("risk_high", "disputed", "obstructed", "mass_incident", "evidence", "major")
 TOP_KEYS = (
-    "name", "title", "seed", "description", "extends", "rules", "stages",
+    "name", "title", "seed", "regulation", "description", "extends", "rules", "stages",
     "simple_decision_notice", "obstructed_field_full", "gap_tolerance_seconds",
     "deadlines", "keeping", "access", "weights", "clauses", "min_items", "max_not_checked_share",
     "exception_reasons", "rectification_days",
@@ -270,6 +270,8 @@ def validate(data: dict[str, Any], origin: str = "profile") -> None:
     _check_keeping(origin, data.get("keeping") or {})
     _check_scoring(origin, data)
     _check_exception_reasons(origin, data.get("exception_reasons") or {})
+    if "regulation" in data and not isinstance(data["regulation"], str):
+        _fail(origin, "regulation 应为文字（制度名称）", "regulation must be text (the regulation's name)")
     days = data.get("rectification_days", 15)
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         _fail(origin, "rectification_days 应为正整数", f"rectification_days must be an integer >= 1, got {days!r}")
@@ -362,6 +364,16 @@ def _check_keeping(origin: str, keeping: dict) -> None:
         _fail(origin, f"未知长期保存情形 {', '.join(map(str, bad))}",
               f"unknown long_term_triggers {', '.join(map(str, bad))} "
               f"(valid: {', '.join(LONG_TERM_TRIGGERS)})")
+
+
+def cite(clauses: str | None, profile: dict) -> str:
+    """Clause references as a reader cites them: the profile's own regulation by its name
+    (《株洲市…记录制度》第三十七条), not by the seed number ("001 第三十七条") the profile files use."""
+    text = str(clauses or "")
+    seed, name = str(profile.get("seed") or ""), profile.get("regulation")
+    if not seed or not name:
+        return text
+    return re.sub(rf"(?<![0-9]){re.escape(seed)}\s*(?=第)", str(name), text)
 
 
 def dump_profile(profile: Profile, fmt: str = "yaml") -> str:

@@ -25,7 +25,7 @@ import pandas as pd
 from .errors import ZfauditError
 from .export import writable, write_sheets
 from .masking import mask_name
-from .profiles import RULE_IDS  # one rate column per rule in `scores`
+from .profiles import RULE_IDS, cite  # RULE_IDS: one rate column per rule in `scores`
 from .rules.catalogue import OUTCOME_ZH, rule_text, run_order, step_rules
 from .runs import Db, find_run, load_ids, profile_rules, reading, recorded_profile, run_warnings
 
@@ -335,7 +335,7 @@ def rule_sheet(con: duckdb.DuckDBPyConnection, run: dict) -> pd.DataFrame:
     for r in rules:
         n = by_rule[r]
         rows.append({
-            "规则": r, "名称": n["title_zh"], "依据条款": clauses.get(r, ""),
+            "规则": r, "名称": n["title_zh"], "依据条款": cite(clauses.get(r, ""), recorded_profile(run)),
             "检查项": n["opportunities"], "合规": n["passed"], "违规": n["violations"],
             "提示": n["advisories"], "待到期": n["pending"], "未检查": n["not_checked"],
             "合规率": n["rate"], "权重": weights.get(r, 0.0),

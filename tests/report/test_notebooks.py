@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from zfaudit.contract import contract
 from zfaudit.db import connect
-from zfaudit.profiles import get_profile
+from zfaudit.profiles import cite, get_profile
 
 
 def sql(db, query, params=None) -> pd.DataFrame:
@@ -63,7 +64,10 @@ def test_quarterly_rule_breakdown_equals_rule_results(audited_db, rendered):
         assert row["合规率"] == pct(r.p, r.v)
     assert got.loc["ZF07", "例外"] == "2" and got.loc["ZF05", "例外"] == "1"  # the sample register
     clauses = get_profile(sql(db, "SELECT profile FROM audit_runs WHERE run_id = ?", [run]).profile[0]).clauses
-    assert got.loc[want.rule_id[0], "依据条款"] == clauses[want.rule_id[0]]
+    prof = get_profile(sql(db, "SELECT profile FROM audit_runs WHERE run_id = ?", [run]).profile[0])
+    # the profile's own regulation cited by its name, not by its seed number ("001 第十二条")
+    assert got.loc[want.rule_id[0], "依据条款"] == cite(clauses[want.rule_id[0]], prof.data)
+    assert "《株洲市城市管理和综合执法局行政执法全过程记录制度》第十二条" in got.loc["ZF01", "依据条款"]
 
 
 def test_quarterly_scores_follow_the_default_score_sheet(audited_db, rendered):
@@ -102,8 +106,11 @@ def test_quarterly_cases_dq_and_quarantine_equal_sql(audited_db, rendered):
     html = rendered["quarterly"].read_text("utf-8")
     if len(q):
         got = html_table(rendered["quarterly"], "quarantine")
+        ct = contract()  # shown in Chinese: 案件（cases）, 时间无法识别
         assert sorted(zip(got["数据表"], got["原因"], got["行数"].astype(int), strict=True)) == sorted(
-            zip(q.table_name, q.reason, q.n, strict=True))
+            zip([f"{ct.tables[t].zh}（{t}）" for t in q.table_name],
+                [ct.reason_labels[r] for r in q.reason], q.n, strict=True))
+        assert not any(r in html for r in ("bad_timestamp", "unknown_code", "duplicate_key"))
     dq = sql(db, "SELECT rule_id, count(*) n FROM findings WHERE run_id = ? AND rule_id LIKE 'DQ%' "
                  "GROUP BY rule_id ORDER BY rule_id", [run])
     if len(dq):

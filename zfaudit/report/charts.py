@@ -42,7 +42,18 @@ def show(fig: go.Figure) -> None:
     """Display a figure as HTML that draws with the plotly.js of `init()`."""
     from IPython.display import HTML, display
 
-    display(HTML(pio.to_html(fig, full_html=False, include_plotlyjs=False)))
+    # no toolbar: a report is read and printed, not edited (issue 12)
+    display(HTML(pio.to_html(fig, full_html=False, include_plotlyjs=False,
+                             config={"displayModeBar": False})))
+
+
+def _rate_floor(*series: pd.Series) -> float:
+    """The lower end of a rate axis: 5 points under the lowest rate shown, in steps of 5, so
+    rates of 94–98 % are not flattened against a 0–100 axis (0 when a rate is low anyway)."""
+    vals = pd.concat([s.dropna() * 100 for s in series])
+    if vals.empty:
+        return 0.0
+    return max(0.0, (float(vals.min()) - 5) // 5 * 5)
 
 
 def headline_bars(rates: pd.DataFrame) -> go.Figure:
@@ -53,7 +64,9 @@ def headline_bars(rates: pd.DataFrame) -> go.Figure:
     if rates.prev_rate.notna().any():
         fig.add_bar(x=rates.label, y=rates.prev_rate * 100, name="上期",
                     text=_pct(rates.prev_rate), textposition="outside")
-    fig.update_layout(template=TEMPLATE, title="主要指标（%）", yaxis_range=[0, 110], barmode="group", height=380)
+    low = _rate_floor(rates.rate, rates.prev_rate)
+    fig.update_layout(template=TEMPLATE, title="主要指标（%）" + (f"（纵轴自 {low:.0f}% 起）" if low else ""),
+                      yaxis_range=[low, 102 if low else 110], barmode="group", height=380)
     return fig
 
 
@@ -81,8 +94,9 @@ def trend_lines(trend: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for label, g in trend.groupby("label", sort=False):
         fig.add_scatter(x=g.period, y=g.rate * 100, mode="lines+markers", name=label)
-    fig.update_layout(template=TEMPLATE, title="各期主要指标趋势（%）", yaxis_range=[0, 105], height=380,
-                      xaxis_type="category")
+    low = _rate_floor(trend.rate)
+    fig.update_layout(template=TEMPLATE, title="各期主要指标趋势（%）" + (f"（纵轴自 {low:.0f}% 起）" if low else ""),
+                      yaxis_range=[low, 101 if low else 105], height=380, xaxis_type="category")
     return fig
 
 

@@ -18,8 +18,9 @@ from ..export import write_sheets
 from ..masking import mask_name
 from ..periods import label as period_label
 from ..pii import frame_scrubber, scrubber
+from ..profiles import cite
 from ..rules.catalogue import OUTCOME_ZH, rule_text
-from ..runs import NEWEST_FIRST, previous_run, profile_rules
+from ..runs import NEWEST_FIRST, previous_run, profile_rules, recorded_profile
 from ..runs import load_ids as run_load_ids
 from ..scores import officer_counts, officer_rates
 from ..scores import unit_scores as scores_of
@@ -31,13 +32,15 @@ HEADLINE_RULES = ("ZF03", "ZF04", "ZF05", "ZF01", "ZF12")
 def run_line(run: dict) -> str:
     """What every report states about its run: the entity (title and profile name), run id,
     period, as_of, whether the media store was checked, the loads included (issue 11)."""
+    from ..periods import label_zh
     from ..runs import load_ids, recorded_profile
 
     title = recorded_profile(run).get("title") or run["profile"]
     store = run.get("media_store")
     store_text = "已核验原始文件" if isinstance(store, str) and store else "未挂载（ZF13 未核验）"
-    return (f"执法主体：{title}（配置 {run['profile']}） · 审计批次：`{run['run_id']}` · "
-            f"期间：{run['label']} · 期限判断时点：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
+    return (f"执法主体：{title} · 审计批次：`{run['run_id']}` · "
+            f"期间：{label_zh(run['period_start'], run['period_end'])} · "
+            f"期限判断时点：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
             f"音像存储：{store_text} · 导入批次：{'、'.join(map(str, load_ids(run))) or '无'}")
 
 
@@ -158,7 +161,8 @@ def _clauses(db: str | Path, run: dict) -> dict[str, str]:
     )
     for r, c in zip(df.rule_id, df.c, strict=True):
         out.setdefault(r, c)
-    return out
+    prof = recorded_profile(run)
+    return {r: cite(c, prof) for r, c in out.items()}
 
 
 def heatmap(db: str | Path, run: dict) -> pd.DataFrame:
@@ -291,14 +295,19 @@ def data_quality(db: str | Path, run: dict) -> pd.DataFrame:
 
 
 def quarantine_counts(db: str | Path, run: dict) -> pd.DataFrame:
-    """Quarantined rows per table and reason, for the loads the run read (all when unknown)."""
+    """Quarantined rows per table and reason, for the loads the run read (all when unknown),
+    table and reason in Chinese."""
     load_ids = run_load_ids(run)
     where = f"WHERE load_id IN ({','.join(str(int(i)) for i in load_ids)})" if load_ids else ""
-    return _df(
+    df = _df(
         db,
         f"""SELECT table_name, reason, count(*) AS rows FROM quarantine {where}
             GROUP BY ALL ORDER BY table_name, rows DESC, reason""",
     )
+    c = contract()
+    df["table_name"] = [f"{c.tables[t].zh}（{t}）" if t in c.tables else t for t in df.table_name]
+    df["reason"] = [c.reason_labels.get(r, r) for r in df.reason]
+    return df
 
 
 def method_appendix(db: str | Path, run: dict) -> tuple[dict, pd.DataFrame]:
