@@ -73,6 +73,15 @@ def overwrite_option(fn):
     )(fn)
 
 
+def record_file_options(fn):
+    """FILE, --db, --encoding, --force: what every import of an office record takes."""
+    fn = click.option("--force", is_flag=True,
+                      help="Load the file even when a later load superseded it.")(fn)
+    fn = click.option("--encoding", help="Force the CSV encoding (default: detected).")(fn)
+    fn = db_option(fn)
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+
+
 def run_option(fn):
     return click.option(
         "--run", "run", default="latest", show_default=True, help="Audit run id, or 'latest'."
@@ -446,10 +455,7 @@ def responses_group():
 
 
 @responses_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option
-@click.option("--encoding", help="Force the CSV encoding (default: detected).")
-@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@record_file_options
 @domain_errors
 def responses_import(file, db, encoding, force):
     """Load a filled 整改反馈表; 申请例外 rows go to the exceptions register unapproved.
@@ -495,10 +501,7 @@ def reviews_group():
 
 
 @reviews_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option
-@click.option("--encoding", help="Force the CSV encoding (default: detected).")
-@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@record_file_options
 @domain_errors
 def reviews_import(file, db, encoding, force):
     """Load a filled spot-check sheet (抽检编号, 检查人, 检查时间, 检查结论, 问题类型).
@@ -543,10 +546,7 @@ def exceptions_group():
 
 
 @exceptions_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option
-@click.option("--encoding", help="Force the CSV encoding (default: detected).")
-@click.option("--force", is_flag=True, help="Load the file even when a later load superseded it.")
+@record_file_options
 @domain_errors
 def exceptions_import(file, db, encoding, force):
     """Load an exceptions register (csv, xlsx, json; Chinese headers and reason names); bad

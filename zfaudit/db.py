@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -103,53 +104,58 @@ def connect(
         raise ZfauditError(f"数据库不存在 / database not found: {db}")
     if not read_only and not must_exist:
         db.parent.mkdir(parents=True, exist_ok=True)  # `--db reports/bureau.duckdb` may be new
-    if read_only:
-        _upgrade_if_needed(db)
+    con = _open(db, read_only)
+    if read_only and not _current(con):
+        con.close()
+        _upgrade(db)
+        con = _open(db, read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _open(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
         attach(con, db, CATALOG, read_only)
         con.execute(f"USE {CATALOG}")
         if not read_only:
             create_schema(con)
-        yield con
-    finally:
+    except BaseException:
         con.close()
+        raise
+    return con
 
 
-def _expected() -> set[tuple[str, str]]:
+@cache
+def _expected() -> frozenset[tuple[str, str]]:
     """(table, column) pairs a current database has: the contract's and schema.sql's."""
     out = {(t.name, c.name) for t in contract().tables.values() for c in t.columns}
     sql = resources.files("zfaudit").joinpath("schema.sql").read_text("utf-8")
     for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", sql, re.S):
         out |= {(name, m.group(1)) for line in body.splitlines()
                 if (m := re.match(r"\s*(\w+)\s+[A-Z]", line))}
-    return out
+    return frozenset(out)
 
 
-def _upgrade_if_needed(db: Path) -> None:
+def _current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the open database have every table and column this zfaudit writes?"""
+    have = set(con.execute(
+        f"SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
+        f"'{CATALOG}' AND schema_name = 'main'").fetchall())
+    return _expected() <= have
+
+
+def _upgrade(db: Path) -> None:
     """A database made by an older zfaudit lacks the newer tables and columns (all additive):
     add them with one short write, the first time any command opens the file, so read-only
     readers (reports, the console, the score sheet) see the schema they are written for."""
-    con = duckdb.connect(":memory:")
     try:
-        attach(con, db, CATALOG, True)
-        have = set(con.execute(
-            f"SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
-            f"'{CATALOG}' AND schema_name = 'main'").fetchall())
-    finally:
-        con.close()
-    if _expected() <= have:
-        return
-    con = duckdb.connect(":memory:")
-    try:
-        try:
-            attach(con, db, CATALOG, False)
-        except DatabaseLockedError as e:
-            raise DatabaseLockedError(
-                f"数据库由旧版 zfaudit 创建，需要补充新增的表和列，但文件正被另一进程使用 / {db} was made "
-                f"by an older zfaudit and needs its new tables added, but another process holds "
-                f"it; close it and retry: {first_line(e)}") from e
-        con.execute(f"USE {CATALOG}")
-        create_schema(con)
-    finally:
-        con.close()
+        con = _open(db, read_only=False)
+    except DatabaseLockedError as e:
+        raise DatabaseLockedError(
+            f"数据库由旧版 zfaudit 创建，需要补充新增的表和列，但文件正被另一进程使用 / {db} was made "
+            f"by an older zfaudit and needs its new tables added, but another process holds "
+            f"it; close it and retry: {first_line(e)}") from e
+    con.close()

@@ -109,19 +109,29 @@ def parse_period(text: str, today: dt.date | None = None) -> Period:
     raise _error(raw)
 
 
-def label(start: dt.datetime, end: dt.datetime) -> str:
-    """The label of a recorded [start, end): '2026Q3', '2026-07', '2026' for aligned periods,
-    else 'YYYY-MM-DD~YYYY-MM-DD' (the last day inside)."""
+def _kind(start: dt.datetime, end: dt.datetime) -> tuple[str, dt.datetime, dt.datetime]:
+    """('quarter' | 'month' | 'year' | 'span', start, last instant inside) of a recorded
+    [start, end): the one classification both labels write out."""
     s, e = _naive(start), _naive(end)
     aligned = s.day == 1 and e.day == 1 and s.time() == dt.time() and e.time() == dt.time()
     months = (e.year - s.year) * 12 + e.month - s.month
     if aligned and months == 3 and s.month % 3 == 1:
-        return f"{s.year}Q{(s.month - 1) // 3 + 1}"
-    if aligned and months == 1:
-        return f"{s.year}-{s.month:02d}"
-    if aligned and months == 12 and s.month == 1:
-        return f"{s.year}"
-    return f"{s:%Y-%m-%d}~{(e - dt.timedelta(seconds=1)):%Y-%m-%d}"
+        kind = "quarter"
+    elif aligned and months == 1:
+        kind = "month"
+    elif aligned and months == 12 and s.month == 1:
+        kind = "year"
+    else:
+        kind = "span"
+    return kind, s, e - dt.timedelta(seconds=1)
+
+
+def label(start: dt.datetime, end: dt.datetime) -> str:
+    """The label of a recorded [start, end): '2026Q3', '2026-07', '2026' for aligned periods,
+    else 'YYYY-MM-DD~YYYY-MM-DD' (the last day inside)."""
+    kind, s, last = _kind(start, end)
+    return {"quarter": f"{s.year}Q{(s.month - 1) // 3 + 1}", "month": f"{s.year}-{s.month:02d}",
+            "year": f"{s.year}", "span": f"{s:%Y-%m-%d}~{last:%Y-%m-%d}"}[kind]
 
 
 QUARTER_ZH = ("一", "二", "三", "四")
@@ -135,16 +145,10 @@ def date_zh(d: dt.date | dt.datetime) -> str:
 def label_zh(start: dt.datetime, end: dt.datetime) -> str:
     """The period as a bureau writes it: 2026年第三季度, 2026年7月, 2026年, or
     2026年7月1日至2026年9月30日 (the last day inside)."""
-    s, e = _naive(start), _naive(end)
-    aligned = s.day == 1 and e.day == 1 and s.time() == dt.time() and e.time() == dt.time()
-    months = (e.year - s.year) * 12 + e.month - s.month
-    if aligned and months == 3 and s.month % 3 == 1:
-        return f"{s.year}年第{QUARTER_ZH[(s.month - 1) // 3]}季度"
-    if aligned and months == 1:
-        return f"{s.year}年{s.month}月"
-    if aligned and months == 12 and s.month == 1:
-        return f"{s.year}年"
-    return f"{date_zh(s)}至{date_zh(e - dt.timedelta(seconds=1))}"
+    kind, s, last = _kind(start, end)
+    return {"quarter": f"{s.year}年第{QUARTER_ZH[(s.month - 1) // 3]}季度",
+            "month": f"{s.year}年{s.month}月", "year": f"{s.year}年",
+            "span": f"{date_zh(s)}至{date_zh(last)}"}[kind]
 
 
 def recorded(start: dt.datetime, end: dt.datetime) -> Period:

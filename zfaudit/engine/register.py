@@ -18,14 +18,13 @@ import duckdb
 
 from ..contract import contract
 from ..profiles import REASONS_NEEDING_DOCUMENT, Profile
-from ..rules.catalogue import Rule, catalogue
+from ..rules.catalogue import KEY_COLUMNS, Rule, catalogue
 
 # The first reason a row does not apply, in the order RULES.md checks them; `applied` last.
 STATUSES = (
     "no_such_violation", "reason_not_allowed", "no_note", "no_document", "not_approved",
     "self_approved", "approved_after_as_of", "applied",
 )
-KEY_COLUMNS = ("case_id", "step_id", "media_id", "access_id", "officer_id")
 # a rule id as an office types it: `zf07`, ` ZF 07`, full-width ＺＦ０７ → ZF07
 RULE_ID = ("upper(regexp_replace(translate(coalesce(e.rule_id, ''), 'ＺＦＤＱｚｆｄｑ０１２３４５６７８９',"
            " 'ZFDQzfdq0123456789'), '[\\s　]', '', 'g'))")

@@ -28,6 +28,8 @@ ITEM_COLUMNS = (
     "rule_id", "outcome", "case_id", "step_id", "media_id", "access_id", "officer_id",
     "unit_id", "due_at", "observed_at", "detail",
 )
+# The columns an item key is made of (a rule's item_key is some of them, in this order).
+KEY_COLUMNS = ("case_id", "step_id", "media_id", "access_id", "officer_id")
 # Data-quality checks: run first in every audit, reported apart, never scored (RULES.md).
 DQ_RULES = ("DQ01", "DQ02")
 

@@ -14,7 +14,7 @@ import pandas as pd
 from ..contract import contract
 from ..masking import mask_frame
 from ..pii import frame_scrubber
-from ..rules.catalogue import catalogue
+from ..rules.catalogue import KEY_COLUMNS, catalogue
 from .labels import EXCEPTION_STATUS_ZH
 
 EXPLAIN_PREFIX = "FK:"  # exception_id of a register row made from an `explain` response
@@ -48,8 +48,7 @@ def register_explanations(con: duckdb.DuckDBPyConnection) -> int:
     The office owns a row once it touched it: a row approved (审批人 or 审批时间 filled) is never
     changed here. An unapproved row takes a newer explanation (a later 反馈时间), and goes when
     the unit's current response to that finding is no longer `explain` (withdrawn)."""
-    keys = ", ".join(_key_part(c) for c in ("case_id", "step_id", "media_id", "access_id",
-                                             "officer_id"))
+    keys = ", ".join(_key_part(c) for c in KEY_COLUMNS)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE zf_explain AS
         SELECT '{EXPLAIN_PREFIX}' || r.finding_key AS exception_id,
