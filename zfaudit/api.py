@@ -336,6 +336,14 @@ def report(
     return render_report(kind, db, out, run=run_id, **params)
 
 
+def report_files(html: str | Path, formats: tuple[str, ...] | str = ("html",)) -> list[Path]:
+    """The files a report rendered with `formats` consists of, the HTML first (the PDF and Word
+    files sit beside it with the same name)."""
+    from .report.render import written
+
+    return written(Path(html), formats)
+
+
 def check_report(kind: str, db: str | Path, case_id: str | None = None) -> None:
     """What a report request can be refused for, checked before anything is audited: the
     database, the kind, the case id (with near matches)."""

@@ -260,17 +260,22 @@ def sql_cmd(query, db, params, fmt, out, unmasked, overwrite):
 @overwrite_option
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="FILE.html, or a directory for dated outputs (DIR/<period>/<kind>-<period>-<time>.html).")
+@click.option("--format", "formats", multiple=True, default=("html",), show_default=True,
+              help="html, pdf, docx (quarterly only); repeat or comma-separate: --format html,pdf,docx. "
+                   "PDF and Word need headless Chromium.")
 @domain_errors
 def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, unit, case_id,
-               seed, unmasked, overwrite, out):
-    """Render a report notebook to offline HTML (the executed .ipynb is kept beside it).
+               seed, unmasked, overwrite, out, formats):
+    """Render a report notebook to offline HTML, and to PDF or Word (the executed .ipynb is
+    kept beside it).
 
     The report is of a recorded run; nothing is audited unless --audit is given, and then
-    with exactly the options given.
+    with exactly the options given. The PDF is A4 with a running header and page numbers; the
+    Word file (quarterly) is for editing.
 
     Example:
 
-        zfaudit report quarterly --db bureau.duckdb --period last-quarter --profile zhuzhou_cgzf --out reports/
+        zfaudit report quarterly --db bureau.duckdb --period last-quarter --profile zhuzhou_cgzf --out reports/ --format html,pdf,docx
     """
     from . import api
 
@@ -289,8 +294,9 @@ def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, 
                    f"{'音像存储 ' + str(media_store) if media_store else '未挂载音像存储'}），审计批次 "
                    f"{run_id} / audited {period} first with exactly the options given: run {run_id}")
     path = api.report(kind, db, out, run=run_id, unit=unit, case_id=case_id, seed=seed,
-                      mask_pii=not unmasked, overwrite=overwrite)
-    click.echo(str(path))
+                      mask_pii=not unmasked, overwrite=overwrite, formats=formats)
+    for written in api.report_files(path, formats):
+        click.echo(str(written))
 
 
 @cli.command("audit")

@@ -50,13 +50,18 @@ def test_out_directory_gets_dated_names_and_no_silent_overwrite(audited_db, tmp_
     label = find_run(db, run)["label"]
     when = dt.datetime(2026, 11, 25, 9, 30)
     out = render_report("spot-check", db, tmp_path, run=run, seed=7, now=when)
-    assert out == tmp_path / label / f"spot-check-{label}-20261125T0930.html"
+    assert out == tmp_path / label / f"spot-check-{label}-20261125T093000.html"
     assert out.with_suffix(".ipynb").is_file() and out.with_suffix(".xlsx").is_file()
     first = out.read_bytes()
+    # a second render into the folder in the same second gets its own name (cron, a retry)
+    second = render_report("spot-check", db, tmp_path, run=run, seed=8, now=when)
+    assert second == tmp_path / label / f"spot-check-{label}-20261125T093000-2.html"
+    assert second.with_suffix(".xlsx").is_file() and out.read_bytes() == first
+    # a named file is replaced only when asked
     with pytest.raises(ReportError, match="--overwrite"):
-        render_report("spot-check", db, tmp_path, run=run, seed=8, now=when)
+        render_report("spot-check", db, out, run=run, seed=8)
     assert out.read_bytes() == first
-    again = render_report("spot-check", db, tmp_path, run=run, seed=8, now=when, overwrite=True)
+    again = render_report("spot-check", db, out, run=run, seed=8, overwrite=True)
     assert again == out and "8" in out.read_text("utf-8")
 
 
@@ -111,7 +116,7 @@ def test_missing_period_is_audited_first_and_compared(audited_db, tmp_path):
                      profile=q3["profile"], audit=True, now=dt.datetime(2026, 11, 25, 9, 30))
     q2 = find_run(db, "latest")
     assert q2["run_id"] != run and q2["profile"] == q3["profile"] and q2["label"] == "2026Q2"
-    assert out == tmp_path / "out" / "2026Q2" / "quarterly-2026Q2-20261125T0930.html"
+    assert out == tmp_path / "out" / "2026Q2" / "quarterly-2026Q2-20261125T093000.html"
     assert q2["run_id"] in out.read_text("utf-8")
     # the Q3 report's headline (same query the notebook shows) now compares with Q2
     rates = headline_rates(db, q3).set_index("rule_id")

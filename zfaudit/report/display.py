@@ -1,6 +1,9 @@
 """HTML tables and headings for the report notebooks.
 
 Every table carries an id (`zf-<name>`) so tests and readers can find its numbers in the HTML.
+Each output also carries its content as data (mime type TABLE_MIME / CHART_MIME beside the
+HTML): the Word report (report/word.py) is built from those, so it shows exactly the cells the
+HTML shows, formatted once, here. nbconvert's HTML ignores the extra mime types.
 """
 
 from __future__ import annotations
@@ -8,7 +11,10 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
+
+TABLE_MIME = "application/vnd.zfaudit.table+json"
+CHART_MIME = "application/vnd.zfaudit.chart+json"
 
 
 def pct(v: object) -> str:
@@ -33,7 +39,8 @@ def table(df: pd.DataFrame, name: str, columns: dict[str, str], formats: dict | 
           empty: str = "（无）") -> None:
     """Show `df` with Chinese headers; `columns` maps column → label and fixes the order."""
     if df.empty:
-        display(HTML(f'<p id="zf-{html.escape(name)}" class="zf-empty">{html.escape(empty)}</p>'))
+        display({"text/html": f'<p id="zf-{html.escape(name)}" class="zf-empty">{html.escape(empty)}</p>',
+                 TABLE_MIME: {"name": name, "columns": [], "rows": [], "empty": empty}}, raw=True)
         return
     columns = {k: v for k, v in columns.items() if k in df.columns}
     out = df[list(columns)].copy()
@@ -46,9 +53,11 @@ def table(df: pd.DataFrame, name: str, columns: dict[str, str], formats: dict | 
         elif col not in (formats or {}) and _integral(out[col]):
             # counts arrive as floats after a left join; show 3, not 3.0
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    out = out.rename(columns=columns).fillna("")
-    display(HTML(out.to_html(index=False, table_id=f"zf-{name}", classes="zf-table",
-                             escape=True, na_rep="")))
+    out = out.rename(columns=columns).fillna("").astype(str)
+    display({"text/html": out.to_html(index=False, table_id=f"zf-{name}", classes="zf-table",
+                                      escape=True, na_rep=""),
+             TABLE_MIME: {"name": name, "columns": list(out.columns), "rows": out.values.tolist()}},
+            raw=True)
 
 
 def _integral(s: pd.Series) -> bool:

@@ -166,18 +166,23 @@ def _clauses(db: str | Path, run: dict) -> dict[str, str]:
 
 
 def heatmap(db: str | Path, run: dict) -> pd.DataFrame:
-    """Unit × rule compliance rate (NaN where the unit had no opportunity)."""
+    """Unit × rule: passed, violations and rate, one row per pair with an item (long form; the
+    chart colours only pairs with enough items to carry a rate)."""
     df = _df(
         db,
         """
         SELECT coalesce(u.unit_name, rr.unit_id, '（单位不明）') AS unit, rr.rule_id,
+               sum(passed) AS passed, sum(violations) AS violations,
                sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
         FROM rule_results rr LEFT JOIN units u USING (unit_id)
         WHERE run_id = ? AND rule_id NOT LIKE 'DQ%' GROUP BY ALL
+        HAVING sum(passed) + sum(violations) > 0
+        ORDER BY unit, rule_id
         """,
         [run["run_id"]],
     )
-    return df.pivot(index="unit", columns="rule_id", values="rate").sort_index()
+    df["title"] = [rule_text(r)[0] for r in df.rule_id]
+    return df
 
 
 def trend(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
@@ -187,11 +192,11 @@ def trend(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
         db,
         f"""
         WITH runs AS (
-            SELECT run_id, period_start, period_end FROM audit_runs WHERE profile = ?
+            SELECT run_id, period_start, period_end, as_of FROM audit_runs WHERE profile = ?
             QUALIFY row_number() OVER (PARTITION BY period_start, period_end
                                        ORDER BY {NEWEST_FIRST}) = 1
         )
-        SELECT runs.period_start, runs.period_end, rule_id,
+        SELECT runs.period_start, runs.period_end, runs.as_of, rule_id,
                sum(passed) / nullif(sum(passed) + sum(violations), 0) AS rate
         FROM rule_results JOIN runs USING (run_id)
         WHERE rule_id IN ({",".join("'" + r + "'" for r in HEADLINE_RULES)}) {uf}
@@ -201,6 +206,11 @@ def trend(db: str | Path, run: dict, unit: str | None = None) -> pd.DataFrame:
     )
     df["period"] = [period_label(s, e) for s, e in zip(df.period_start, df.period_end, strict=True)]
     df["label"] = [rule_text(r)[1] for r in df.rule_id]
+    # a period the run judged before it ended is not comparable with finished ones: marked
+    df["unfinished"] = pd.to_datetime(df.as_of) < pd.to_datetime(df.period_end)
+    df.loc[df.unfinished, "period"] = [
+        f"{p}（截至{pd.Timestamp(a):%m月%d日}）" for p, a in zip(df.period[df.unfinished],
+                                                            df.as_of[df.unfinished], strict=True)]
     return df
 
 

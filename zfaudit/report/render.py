@@ -1,8 +1,10 @@
-"""Render report notebooks (papermill) to self-contained offline HTML (nbconvert).
+"""Render report notebooks (papermill) to offline HTML (nbconvert), PDF and Word.
 
-`render_report(kind, db, out, **params)` executes one of the notebooks in notebooks/, keeps the
-executed notebook beside the HTML (same name, .ipynb) and writes HTML with no input cells,
-no CDN scripts and a CJK font stack, so it opens anywhere with no network.
+`render_report(kind, db, out, formats=...)` executes one of the notebooks in notebooks/, keeps
+the executed notebook beside the HTML (same name, .ipynb) and writes HTML with no input cells,
+no CDN scripts and a CJK font stack, so it opens anywhere with no network. The PDF is that HTML
+printed by headless Chromium (browser.py); the Word file is built from the executed notebook's
+outputs (word.py), so all three show the same numbers.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 from ..errors import ReportError, ZfauditError
 from ..export import strip_remote_tags, writable
 from ..periods import label as period_label
-from ..periods import parse_period
-from ..runs import find_run
+from ..periods import label_zh, parse_period
+from ..runs import find_run, recorded_profile
+from .browser import capture, chromium_path
 from .charts import CJK_FONTS
 
 KINDS = {
@@ -28,6 +31,8 @@ KINDS = {
 }
 
 TITLES = {"quarterly": "评议考核报告", "case": "案件复查", "spot-check": "音像记录回放抽查"}
+FORMATS = ("html", "pdf", "docx")
+WORD_KINDS = ("quarterly",)  # leadership edits the quarterly report; the others are working papers
 
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
@@ -39,6 +44,17 @@ table.zf-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 13px
 table.zf-table th, table.zf-table td { border: 1px solid #ccc; padding: 3px 8px; text-align: left !important; }
 table.zf-table thead tr { text-align: left !important; }
 table.zf-table th { background: #f3f5f7; }
+@media print {
+  body, .jp-Notebook { margin: 0 !important; padding: 0 !important; }
+  .jp-Cell, .jp-OutputArea-output { padding: 0 !important; }
+  /* JupyterLab keeps each output on one page: a long table would leave a blank page before it */
+  .jp-OutputArea-child { break-inside: auto !important; }
+  table.zf-table { font-size: 10px; table-layout: auto !important; width: auto; max-width: 100%; }
+  table.zf-table thead { display: table-header-group; }  /* repeated on every page */
+  table.zf-table tr, .js-plotly-plot, blockquote { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 """
 
 
@@ -65,25 +81,32 @@ def render_report(
     seed: int | None = None,
     mask_pii: bool = True,
     overwrite: bool = False,
+    formats: tuple[str, ...] = ("html",),
     now: dt.datetime | None = None,
 ) -> Path:
-    """Execute the `kind` notebook for a recorded run of `db` and write `out` (.html); returns
-    the HTML path. Reads only: a period with no run is an error here (zfaudit.api.report may
-    audit it first).
+    """Execute the `kind` notebook for a recorded run of `db` and write `out` (.html) and, per
+    `formats`, the PDF and Word files beside it (the same name, .pdf / .docx); returns the HTML
+    path (`written(path, formats)` lists them all). Reads only: a period with no run is an error here (zfaudit.api.report may audit it
+    first).
 
-    `out` may be a directory: the report then goes to OUT/<period>/<kind>-<period>-<stamp>.html.
-    An existing output is never replaced unless `overwrite`.
+    `out` may be a directory: the report then goes to OUT/<period>/<kind>-<period>-<stamp>.html
+    (a second render in the same second gets -2, -3 …). An existing output is never replaced
+    unless `overwrite`.
     """
     db = Path(db)
     if not db.is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
+    formats = _check_formats(kind, formats)
     nb = notebook_path(kind)
     run_row = resolve_run(db, run, profile, period)
     if kind == "case" and not case_id:
         raise ReportError("案件复查需要案件编号 / the case report needs --case")
-    html_path = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now())
+    html_path = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now(), formats)
     ipynb_path = html_path.with_suffix(".ipynb")
     targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
+    targets += [html_path.with_suffix(f".{f}") for f in formats if f != "html"]
+    if formats != ("html",):
+        chromium_path()  # before the notebook runs: a missing browser fails in a second, not a minute
     for p in targets:  # the one rule for outputs: never a database, existing only with overwrite
         try:
             writable(p, overwrite)
@@ -105,11 +128,53 @@ def render_report(
     try:
         _execute(nb, staged[ipynb_path], params)
         staged[html_path].write_text(to_offline_html(staged[ipynb_path], TITLES[kind]), encoding="utf-8")
+        if "pdf" in formats or "docx" in formats:
+            shot = capture(staged[html_path], charts="docx" in formats,
+                           pdf_header=running_header(kind, run_row, case_id) if "pdf" in formats else None)
+            if shot.pdf is not None:
+                staged[html_path.with_suffix(".pdf")].write_bytes(shot.pdf)
+            if "docx" in formats:
+                from .word import write_word
+
+                write_word(staged[ipynb_path], staged[html_path.with_suffix(".docx")], shot.charts,
+                           header=running_header(kind, run_row, case_id, with_run=False))
         for final, tmp in staged.items():
             tmp.replace(final)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return html_path
+
+
+def written(html_path: Path, formats=("html",)) -> list[Path]:
+    """The files a render with `formats` wrote beside `html_path`, the HTML first."""
+    return [html_path] + [html_path.with_suffix(f".{f}") for f in _check_formats("quarterly", formats)
+                          if f != "html"]
+
+
+def running_header(kind: str, run: dict, case_id: str | None = None, with_run: bool = True) -> str:
+    """The line at the top of every printed page: bureau, period, report (and run)."""
+    bureau = recorded_profile(run).get("title") or ""
+    what = f"{TITLES[kind]} {case_id}" if kind == "case" else TITLES[kind]
+    period = label_zh(run["period_start"], run["period_end"])
+    return f"{bureau}{period}{what}" + (f" · 审计批次 {run['run_id']}" if with_run else "")
+
+
+def _check_formats(kind: str, formats) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = [formats]
+    wanted = []
+    for f in formats:
+        for part in str(f).lower().split(","):
+            part = part.strip()
+            if part and part not in FORMATS:
+                raise ReportError(f"未知的输出格式 / unknown format {part!r}: use {', '.join(FORMATS)}")
+            if part and part not in wanted:
+                wanted.append(part)
+    if "docx" in wanted and kind not in WORD_KINDS:
+        raise ReportError(f"Word 格式仅用于季度评议考核报告 / --format docx is for the quarterly "
+                          f"report only, not {kind!r}")
+    # the HTML is always written: the PDF and the Word pictures are taken from it
+    return tuple(["html"] + [f for f in wanted if f != "html"])
 
 
 def resolve_run(db: Path, run: str, profile: str | None, period: str | None) -> dict:
@@ -120,31 +185,49 @@ def resolve_run(db: Path, run: str, profile: str | None, period: str | None) -> 
     return find_run(db, run, profile, (p.start, p.end))
 
 
-def _output_path(out: Path, kind: str, run: dict, case_id: str | None, now: dt.datetime) -> Path:
-    if out.suffix.lower() == ".html":
-        return out
+def _output_path(out: Path, kind: str, run: dict, case_id: str | None, now: dt.datetime,
+                 formats: tuple[str, ...] = ("html",)) -> Path:
+    if out.suffix.lower() in (".html", ".pdf", ".docx"):
+        return out.with_suffix(".html")
     if out.exists() and not out.is_dir():
         raise ReportError(f"输出应为 .html 文件或目录 / --out must be a .html file or a directory: {out}")
     label = period_label(run["period_start"], run["period_end"])
     what = f"{kind}-{case_id}" if kind == "case" else kind
-    name = re.sub(r"[^\w.-]", "_", f"{what}-{label}-{now:%Y%m%dT%H%M}") + ".html"
-    return out / label / name
+    stem = re.sub(r"[^\w.-]", "_", f"{what}-{label}-{now:%Y%m%dT%H%M%S}")
+    folder = out / label
+    suffixes = [".ipynb", ".xlsx"] + [f".{f}" for f in formats]
+    for n in range(1, 1000):  # a new name in a folder of dated reports, never a clash
+        path = folder / (stem + ("" if n == 1 else f"-{n}") + ".html")
+        if not any(path.with_suffix(s).exists() for s in suffixes):
+            return path
+    raise ReportError(f"输出目录中同名报告过多 / too many reports named {stem} in {folder}")
 
 
 def _execute(nb: Path, out: Path, params: dict) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
 
-    try:
-        pm.execute_notebook(
-            str(nb), str(out), parameters=params, kernel_name="python3", progress_bar=False,
-            cwd=str(out.parent), request_save_on_cell_execute=False,
-        )
-    except PapermillExecutionError as e:
-        raise ReportError(
-            f"报告笔记本第 {e.exec_count} 个单元执行失败 / report notebook {nb.name} failed in "
-            f"cell {e.exec_count}: {e.ename}: {e.evalue}"
-        ) from e
+    # The kernel talks over Unix sockets in a private folder, not TCP on localhost: nothing to
+    # eavesdrop on, and no "[IPKernelApp] WARNING | Kernel is running over TCP" mailed by cron.
+    with tempfile.TemporaryDirectory(prefix="zf-kernel-") as sock:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sock) / "k")
+        try:
+            pm.execute_notebook(
+                str(nb), str(out), parameters=params, kernel_name="python3", progress_bar=False,
+                cwd=str(out.parent), request_save_on_cell_execute=False, config=config,
+            )
+        except PapermillExecutionError as e:
+            raise _failed(nb, e) from e
+
+
+def _failed(nb: Path, e) -> ReportError:
+    return ReportError(
+        f"报告笔记本第 {e.exec_count} 个单元执行失败 / report notebook {nb.name} failed in "
+        f"cell {e.exec_count}: {e.ename}: {e.evalue}"
+    )
 
 
 def to_offline_html(ipynb: Path, title: str | None = None) -> str:
@@ -165,5 +248,5 @@ def to_offline_html(ipynb: Path, title: str | None = None) -> str:
     # Only in <head>: the body holds plotly.js, whose code must stay untouched.
     head, sep, rest = body.partition("</head>")
     body = _STYLE.sub(lambda m: _CSS_COMMENT.sub("", m.group(0)), head) + sep + rest
-    style = f'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n<style>{_CSS % CJK_FONTS}</style>\n'
+    style = f'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n<style>{_CSS.replace("%s", CJK_FONTS)}</style>\n'
     return body.replace("</head>", style + "</head>", 1)

@@ -10,59 +10,20 @@ from pathlib import Path
 import pandas as pd
 
 from ..periods import date_zh
+from ..wordfile import BODY_FONT, HEAD_FONT, TITLE_FONT, document, page_numbers, para, table
 
-TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋", "黑体"
 # A notice lists at most this many problems; the attachment always lists them all (a unit
 # with thousands of violations gets a readable notice, and the full list to answer)
 MAX_LISTED = 200
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)  # Chinese text takes the east-Asian font
-
-
 def _para(doc, text: str, font: str = BODY_FONT, size: float = 16, bold: bool = False,
           align: str | None = None, indent: bool = True):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    if align:
-        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-    elif indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
-    p.paragraph_format.space_after = Pt(4)
-    _font(p.add_run(text), font, size, bold)
-    return p
+    return para(doc, text, font, size, bold, align, indent)
 
 
 def _table(doc, df: pd.DataFrame, widths_cm: list[float]) -> None:
-    from docx.shared import Cm
-
-    t = doc.add_table(rows=1, cols=len(df.columns))
-    t.style = "Table Grid"
-    t.autofit = False
-    for j, c in enumerate(df.columns):
-        _font(t.rows[0].cells[j].paragraphs[0].add_run(str(c)), HEAD_FONT, 10.5)
-    for row in df.itertuples(index=False, name=None):
-        cells = t.add_row().cells  # a new cell holds one empty paragraph
-        for j, v in enumerate(row):
-            _font(cells[j].paragraphs[0].add_run("" if v is None or pd.isna(v) else str(v)),
-                  BODY_FONT, 10.5)
-    for j, w in enumerate(widths_cm):
-        t.columns[j].width = Cm(w)  # the grid: what LibreOffice and WPS lay out by
-        t.rows[0].cells[j].width = Cm(w)  # the first row's cells: what Word lays out by
+    table(doc, [str(c) for c in df.columns], list(df.itertuples(index=False, name=None)), widths_cm)
 
 
 def _pct(v: object) -> str:
@@ -72,14 +33,8 @@ def _pct(v: object) -> str:
 def write_notice(path: Path, *, bureau: str, unit_name: str, number: str, period: str, run: dict,
                  counts: pd.DataFrame, violations: pd.DataFrame, due_on: dt.date,
                  issued_on: dt.date, attachment_name: str) -> Path:
-    from docx import Document
-    from docx.shared import Cm
-
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
-    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+    doc = document()
+    page_numbers(doc)
     _para(doc, f"关于{unit_name}{period}执法全过程记录检查情况的通报", TITLE_FONT, 22,
           align="center")
     _para(doc, number, BODY_FONT, 16, align="center")

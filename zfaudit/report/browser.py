@@ -1,0 +1,228 @@
+"""Headless Chromium over the DevTools protocol: a rendered report → PDF, and chart pictures.
+
+Why Chromium: it draws the very HTML the analyst opens (plotly's SVG stays vector in the PDF),
+repeats table headers on every page, prints a running header and page numbers, and embeds the
+CJK font it used (Debian fonts-wqy-microhei / fonts-noto-cjk). Driven with tornado's websocket
+client, already installed with Jupyter — no browser-automation package. The browser runs with a
+throw-away profile and every host name resolving to nothing: a report never reaches the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import contextlib
+import html
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReportError
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+    # offline: any name lookup fails, so nothing leaves the machine
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--remote-debugging-port=0",
+]
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# A4 with room for the running header and the page numbers (millimetres)
+PAGE = {"width": 210, "height": 297, "top": 18, "bottom": 16, "left": 14, "right": 14}
+MM_PER_INCH = 25.4
+CSS_PX_PER_MM = 96 / MM_PER_INCH
+PRINT_WIDTH_PX = round((PAGE["width"] - PAGE["left"] - PAGE["right"]) * CSS_PX_PER_MM)
+
+# every plotly chart has drawn its SVG (plotly draws after the load event)
+_DRAWN_JS = """(() => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const drawn = plots.filter(p => [...p.querySelectorAll('svg.main-svg')].some(s => s.childElementCount > 0));
+  return plots.length === drawn.length;
+})()"""
+_BOXES_JS = """JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(p => {
+  const r = p.getBoundingClientRect();
+  return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+}))"""
+
+
+def chromium_path() -> str:
+    """The Chromium executable: $ZFAUDIT_CHROMIUM, else the first on PATH."""
+    env = os.environ.get("ZFAUDIT_CHROMIUM")
+    found = env or next((p for p in map(shutil.which, CANDIDATES) if p), None)
+    if not found or not Path(found).exists():
+        raise ReportError(
+            "生成 PDF / Word 需要 Chromium：apt-get install chromium fonts-wqy-microhei（或设置 "
+            "ZFAUDIT_CHROMIUM）/ PDF and Word output need headless Chromium: install it or set "
+            "ZFAUDIT_CHROMIUM"
+        )
+    return found
+
+
+@dataclass
+class Capture:
+    """What one visit to a page produced."""
+
+    pdf: bytes | None = None
+    charts: list[bytes] = field(default_factory=list)  # PNG per chart, in page order
+
+
+def capture(page: Path, *, pdf_header: str | None = None, charts: bool = False,
+            timeout: float = 180) -> Capture:
+    """Open `page` at the printable width of A4; print it to PDF when `pdf_header` is given
+    (that text at the top of every page, 第 N 页，共 M 页 at the bottom) and take a picture of
+    every chart when `charts`."""
+    exe = chromium_path()
+    job = _visit(page.resolve(), pdf_header, charts)
+    # a thread of its own: the caller may be a Jupyter kernel with its event loop running
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(_with_browser, exe, job, timeout).result()
+
+
+def _with_browser(exe: str, job, timeout: float) -> Capture:
+    with tempfile.TemporaryDirectory(prefix="zf-chromium-", ignore_cleanup_errors=True) as profile:
+        proc = subprocess.Popen(
+            [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,  # its own process group: we end exactly what we started
+        )
+        try:
+            ws_url = None
+            for line in proc.stderr:  # "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/…"
+                m = re.search(r"DevTools listening on (ws://\S+)", line)
+                if m:
+                    ws_url = m.group(1)
+                    break
+            if not ws_url:
+                raise ReportError(f"Chromium 未能启动 / Chromium did not start ({exe})")
+            return asyncio.run(asyncio.wait_for(job(ws_url), timeout))
+        except TimeoutError as e:
+            raise ReportError(f"Chromium 处理超时 / Chromium timed out after {timeout:.0f} s") from e
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Cdp:
+    """A minimal DevTools-protocol session on one page (flattened target session)."""
+
+    def __init__(self, ws):
+        self.ws, self.seq, self.events, self.session = ws, 0, [], None
+
+    async def send(self, method: str, params: dict | None = None, timeout: float = 60) -> dict:
+        self.seq += 1
+        msg = {"id": self.seq, "method": method, "params": params or {}}
+        if self.session and not method.startswith("Target."):
+            msg["sessionId"] = self.session
+        await self.ws.write_message(json.dumps(msg))
+        while True:
+            data = await self._read(timeout)
+            if data.get("id") == self.seq:
+                if "error" in data:
+                    raise ReportError(f"Chromium {method}: {data['error']}")
+                return data.get("result", {})
+            self.events.append(data)
+
+    async def wait_event(self, name: str, timeout: float = 60) -> dict:
+        for e in self.events:
+            if e.get("method") == name:
+                return e
+        while True:
+            data = await self._read(timeout)
+            self.events.append(data)
+            if data.get("method") == name:
+                return data
+
+    async def evaluate(self, expression: str):
+        res = await self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                   "awaitPromise": True})
+        return res["result"].get("value")
+
+    async def _read(self, timeout: float) -> dict:
+        raw = await asyncio.wait_for(self.ws.read_message(), timeout)
+        if raw is None:
+            raise ReportError("Chromium 关闭了连接 / Chromium closed the DevTools connection")
+        return json.loads(raw)
+
+
+async def open_page(ws_url: str, page: Path, width: int, height: int = 1000):
+    """Connect, open `page` in a new tab of `width` CSS pixels and wait until every chart
+    drew and the fonts are ready; returns (websocket, Cdp)."""
+    from tornado.websocket import websocket_connect
+
+    ws = await websocket_connect(ws_url, max_message_size=512 * 1024 * 1024)
+    cdp = Cdp(ws)
+    target = await cdp.send("Target.createTarget", {"url": "about:blank"})
+    att = await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
+    cdp.session = att["sessionId"]
+    for domain in ("Page", "Runtime", "Log", "Network"):
+        await cdp.send(f"{domain}.enable")
+    await cdp.send("Emulation.setDeviceMetricsOverride",
+                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    await cdp.send("Page.navigate", {"url": page.as_uri()})
+    await cdp.wait_event("Page.loadEventFired", timeout=120)
+    for _ in range(100):
+        if await cdp.evaluate(_DRAWN_JS):
+            break
+        await asyncio.sleep(0.1)
+    await cdp.evaluate("document.fonts.ready.then(() => true)")
+    return ws, cdp
+
+
+def _visit(page: Path, pdf_header: str | None, charts: bool):
+    async def job(ws_url: str) -> Capture:
+        ws, cdp = await open_page(ws_url, page, PRINT_WIDTH_PX)
+        out = Capture()
+        try:
+            if charts:
+                out.charts = await _chart_pictures(cdp)
+            if pdf_header is not None:
+                out.pdf = await _print(cdp, pdf_header)
+        finally:
+            ws.close()
+        return out
+
+    return job
+
+
+async def _chart_pictures(cdp: Cdp) -> list[bytes]:
+    shots = []
+    for box in json.loads(await cdp.evaluate(_BOXES_JS)):
+        if box["width"] < 1 or box["height"] < 1:
+            continue
+        png = await cdp.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {**box, "scale": 2},  # twice the CSS pixels: sharp when Word prints it
+        })
+        shots.append(base64.b64decode(png["data"]))
+    return shots
+
+
+_FONT = ("font-family: 'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; "
+         "font-size: 8pt; color: #555; width: 100%; margin: 0 14mm;")
+
+
+async def _print(cdp: Cdp, header: str) -> bytes:
+    res = await cdp.send("Page.printToPDF", {
+        "paperWidth": PAGE["width"] / MM_PER_INCH, "paperHeight": PAGE["height"] / MM_PER_INCH,
+        "marginTop": PAGE["top"] / MM_PER_INCH, "marginBottom": PAGE["bottom"] / MM_PER_INCH,
+        "marginLeft": PAGE["left"] / MM_PER_INCH, "marginRight": PAGE["right"] / MM_PER_INCH,
+        "printBackground": True, "displayHeaderFooter": True,
+        "headerTemplate": f'<div style="{_FONT} text-align: center; border-bottom: 0.5pt solid #999; '
+                          f'padding-bottom: 1mm;">{html.escape(header)}</div>',
+        "footerTemplate": f'<div style="{_FONT} text-align: center;">第 <span class="pageNumber">'
+                          '</span> 页，共 <span class="totalPages"></span> 页</div>',
+    }, timeout=180)
+    return base64.b64decode(res["data"])
