@@ -17,10 +17,16 @@ demo: $(BIN)/.installed
 	$(BIN)/zfaudit sample --out $(DEMO)/export --cases 300 --seed 7 --media-store $(DEMO)/media
 	$(BIN)/zfaudit load $(DEMO)/export --db $(DEMO)/bureau.duckdb
 	$(BIN)/zfaudit exceptions import $(DEMO)/export/例外登记.xlsx --db $(DEMO)/bureau.duckdb
+	# three quarters, so the report's trend has points; Q3 last: the latest run
+	for q in 2026Q1 2026Q2; do \
+	  $(BIN)/zfaudit audit --db $(DEMO)/bureau.duckdb --profile zhuzhou_cgzf --period $$q \
+	    --as-of "2026-11-25 00:00:00" --media-store $(DEMO)/media || exit 1; done
 	$(BIN)/zfaudit audit --db $(DEMO)/bureau.duckdb --profile zhuzhou_cgzf --period 2026Q3 \
 		--as-of "2026-11-25 00:00:00" --media-store $(DEMO)/media --docs $(DEMO)/datadocs
 	$(BIN)/zfaudit scores --db $(DEMO)/bureau.duckdb --out $(DEMO)/scores.xlsx
-	$(BIN)/zfaudit report quarterly --db $(DEMO)/bureau.duckdb --out $(DEMO)/reports/
+	$(BIN)/zfaudit report quarterly --db $(DEMO)/bureau.duckdb --out $(DEMO)/reports/ --format html,pdf,docx
+	$(BIN)/zfaudit report spot-check --db $(DEMO)/bureau.duckdb --seed 20261125 --out $(DEMO)/reports/ --format html,pdf
+	@echo "Data Docs: $(DEMO)/datadocs/index.html"
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check zfaudit tests benchmarks notebooks

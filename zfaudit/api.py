@@ -336,12 +336,13 @@ def report(
     return render_report(kind, db, out, run=run_id, **params)
 
 
-def report_files(html: str | Path, formats: tuple[str, ...] | str = ("html",)) -> list[Path]:
-    """The files a report rendered with `formats` consists of, the HTML first (the PDF and Word
-    files sit beside it with the same name)."""
+def report_files(html: str | Path, formats: tuple[str, ...] | str = ("html",),
+                 kind: str = "quarterly") -> list[Path]:
+    """The files a `kind` report rendered with `formats` consists of, the HTML first (the PDF,
+    Word and ledger files sit beside it with the same name)."""
     from .report.render import written
 
-    return written(Path(html), formats)
+    return written(Path(html), formats, kind)
 
 
 def check_report(kind: str, db: str | Path, case_id: str | None = None) -> None:

@@ -295,7 +295,7 @@ def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, 
                    f"{run_id} / audited {period} first with exactly the options given: run {run_id}")
     path = api.report(kind, db, out, run=run_id, unit=unit, case_id=case_id, seed=seed,
                       mask_pii=not unmasked, overwrite=overwrite, formats=formats)
-    for written in api.report_files(path, formats):
+    for written in api.report_files(path, formats, kind):
         click.echo(str(written))
 
 

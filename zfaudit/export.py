@@ -160,7 +160,7 @@ def _write_cell(ws: object, i: int, j: int, v: object, fmt: _Formats) -> int:
         return 5
     if isinstance(v, int | float):
         ws.write_number(i, j, v)
-        return len(str(v))
+        return min(len(str(v)), 11)  # Excel shows a number in at most 11 characters (General)
     if isinstance(v, pd.Timestamp | dt.datetime):
         ws.write_datetime(i, j, pd.Timestamp(v).to_pydatetime().replace(tzinfo=None), fmt.ts)
         return 19
@@ -180,10 +180,14 @@ WIDTH_SAMPLE = 2000  # rows a column's width is judged on
 
 
 PAGE_WIDTH = 230  # column-width units an A4 landscape page holds at a still legible scale (≈55 %)
+# the same scale on A4 portrait: a sheet this narrow prints portrait, one page wide — long lists
+# (人员明细, 回放检查台帐) then take about half the pages landscape would
+PORTRAIT_WIDTH = 160
+HEAD_WIDTH = 8  # "ZF01 两名以上执法人员" over a column of "97.7%" wraps onto two lines
 
 
 def _page_setup(ws, title: str | None) -> None:
-    """Print as a bureau prints: A4 landscape, the header row on every page, the title at the
+    """Print as a bureau prints: A4 landscape (portrait when narrow), the header row on every page, the title at the
     top and page numbers at the bottom of each page (the width: _fit_width)."""
     ws.set_paper(9)
     ws.set_landscape()
@@ -198,7 +202,8 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
                  choices: dict[str, list[str]] | None = None, title: str | None = None) -> None:
     ws = wb.add_worksheet(name[:31])
     _page_setup(ws, title)
-    widths = [display_width(str(c)) for c in df.columns]
+    # a header wraps (its format does): it asks for at most HEAD_WIDTH, the values decide beyond
+    widths = [min(display_width(str(c)), HEAD_WIDTH) for c in df.columns]
     for j, c in enumerate(df.columns):
         ws.write_string(0, j, str(c), fmt.head)
     # cell by cell on purpose: the writer must choose write_string for every text value.
@@ -216,14 +221,20 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
             w = _write_cell(ws, i, j, v, fmt)
             if i <= WIDTH_SAMPLE:
                 widths[j] = max(widths[j], w)
-    total = 0
+    total, lines = 0, 1
     for j, w in enumerate(widths):
         own = fmt.column(str(df.columns[j]))
+        if own is not None:
+            w = min(w, 7)  # shown as "100.0%" or "97.59", whatever digits the float has
         wide = w + 2 > WRAP_WIDTH and own is None
         width = WRAP_WIDTH if wide else max(w, 6) + 2
         total += width
+        lines = max(lines, -(-display_width(str(df.columns[j])) // (width - 1)))
         ws.set_column(j, j, width, fmt.wrap if wide else own)
+    ws.set_row(0, 15 * min(lines, 4))  # the wrapped header's lines (no reader auto-fits row 1)
     # one page wide when that stays legible, else as few pages wide as keep the text readable
+    if total <= PORTRAIT_WIDTH:
+        ws.set_portrait()
     ws.fit_to_pages(max(1, -(-total // PAGE_WIDTH)), 0)
     ws.freeze_panes(1, 0)
     if len(df.columns):

@@ -315,7 +315,7 @@ def quarantine_counts(db: str | Path, run: dict) -> pd.DataFrame:
             GROUP BY ALL ORDER BY table_name, rows DESC, reason""",
     )
     c = contract()
-    df["table_name"] = [f"{c.tables[t].zh}（{t}）" if t in c.tables else t for t in df.table_name]
+    df["table_name"] = [c.tables[t].zh if t in c.tables else t for t in df.table_name]
     df["reason"] = [c.reason_labels.get(r, r) for r in df.reason]
     return df
 
@@ -329,6 +329,8 @@ def method_appendix(db: str | Path, run: dict) -> tuple[dict, pd.DataFrame]:
         f"""SELECT load_id, table_name, file, sha256, rows_read, rows_loaded, rows_quarantined,
                    loaded_at FROM loads {where} ORDER BY load_id, table_name""",
     )
+    tables = contract().tables  # Chinese names; the office's own records (例外登记 …) included
+    files["table_name"] = [tables[t].zh if t in tables else t for t in files.table_name]
     meta = {
         k: run.get(k)
         for k in (

@@ -145,10 +145,11 @@ def render_report(
     return html_path
 
 
-def written(html_path: Path, formats=("html",)) -> list[Path]:
-    """The files a render with `formats` wrote beside `html_path`, the HTML first."""
-    return [html_path] + [html_path.with_suffix(f".{f}") for f in _check_formats("quarterly", formats)
-                          if f != "html"]
+def written(html_path: Path, formats=("html",), kind: str = "quarterly") -> list[Path]:
+    """The files a render of `kind` with `formats` wrote beside `html_path`, the HTML first
+    (the executed .ipynb apart; the spot check's ledger .xlsx included)."""
+    extra = [html_path.with_suffix(f".{f}") for f in _check_formats(kind, formats) if f != "html"]
+    return [html_path] + extra + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
 
 
 def running_header(kind: str, run: dict, case_id: str | None = None, with_run: bool = True) -> str:
