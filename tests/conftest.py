@@ -104,19 +104,28 @@ def audited_db(tmp_path_factory) -> tuple[Path, str]:
 
 @pytest.fixture(scope="session")
 def rendered(audited_db, tmp_path_factory) -> dict[str, Path]:
-    """The three reports rendered once (masked): {'quarterly': html, 'case': html, ...}."""
+    """The three reports rendered once (masked): {'quarterly': html, 'case': html, ...}; with
+    headless Chromium also their PDF (and the quarterly Word file) beside the HTML."""
     from pipeline import busiest_case
 
+    from zfaudit.errors import ReportError
+    from zfaudit.report.browser import chromium_path
     from zfaudit.report.render import render_report
     from zfaudit.runs import find_run
 
+    try:
+        chromium_path()
+        pdf, word = ("html", "pdf"), ("html", "pdf", "docx")
+    except ReportError:
+        pdf = word = ("html",)
     db, run = audited_db
     out = tmp_path_factory.mktemp("reports")
     case_id = busiest_case(db, run)
     paths = {
-        "quarterly": render_report("quarterly", db, out / "quarterly.html", run=run),
-        "case": render_report("case", db, out / "case.html", run=run, case_id=case_id),
-        "spot-check": render_report("spot-check", db, out / "spot.html", run=run, seed=20261125),
+        "quarterly": render_report("quarterly", db, out / "quarterly.html", run=run, formats=word),
+        "case": render_report("case", db, out / "case.html", run=run, case_id=case_id, formats=pdf),
+        "spot-check": render_report("spot-check", db, out / "spot.html", run=run, seed=20261125,
+                                    formats=pdf),
     }
     paths["ledger"] = out / "spot.xlsx"
     paths["case_id"] = case_id  # type: ignore[assignment]

@@ -183,6 +183,7 @@ PAGE_WIDTH = 230  # column-width units an A4 landscape page holds at a still leg
 # the same scale on A4 portrait: a sheet this narrow prints portrait, one page wide — long lists
 # (人员明细, 回放检查台帐) then take about half the pages landscape would
 PORTRAIT_WIDTH = 160
+MIN_WRAP = 14  # a text column wraps no narrower than this to save a page
 HEAD_WIDTH = 8  # "ZF01 两名以上执法人员" over a column of "97.7%" wraps onto two lines
 
 
@@ -196,6 +197,33 @@ def _page_setup(ws, title: str | None) -> None:
     if title:
         ws.set_header("&C&12" + title.replace("&", "&&"))
     ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _fit_widths(widths: list[int], numeric: list[bool], text: list[bool]) -> tuple[list[int], list[bool]]:
+    """Column widths and which columns wrap: text wider than WRAP_WIDTH wraps; and when the
+    sheet is a little wider than a whole number of pages, the widest text columns (never ids,
+    numbers or times) wrap at one common width ≥ MIN_WRAP so that it prints a page narrower —
+    the reviewer's columns of a spot-check sheet then stay on the page of their items."""
+    final, wrap = [], []
+    for w, num in zip(widths, numeric, strict=True):
+        if num:
+            w = min(w, 7)  # shown as "100.0%" or "97.59", whatever digits the float has
+        wide = w + 2 > WRAP_WIDTH and not num
+        final.append(WRAP_WIDTH if wide else max(w, 6) + 2)
+        wrap.append(wide)
+    pages = -(-sum(final) // PAGE_WIDTH)
+    if pages > 1:
+        fixed = sum(f for f, t in zip(final, text, strict=True) if not t)
+        flexible = [f for f, t in zip(final, text, strict=True) if t]
+        room = (pages - 1) * PAGE_WIDTH - fixed
+        cap = max(flexible, default=0)
+        while cap > MIN_WRAP and sum(min(f, cap) for f in flexible) > room:
+            cap -= 1
+        if flexible and sum(min(f, cap) for f in flexible) <= room:
+            for j, t in enumerate(text):
+                if t and final[j] > cap:
+                    final[j], wrap[j] = cap, True
+    return final, wrap
 
 
 def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
@@ -221,17 +249,16 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
             w = _write_cell(ws, i, j, v, fmt)
             if i <= WIDTH_SAMPLE:
                 widths[j] = max(widths[j], w)
-    total, lines = 0, 1
-    for j, w in enumerate(widths):
+    text = [all(v is None or isinstance(v, str) for v in df[c].tolist()[:WIDTH_SAMPLE])
+            and not str(c).endswith(("编号", "编码")) for c in df.columns]
+    final, wrap = _fit_widths(widths, [fmt.column(str(c)) is not None for c in df.columns], text)
+    lines = 1
+    for j, width in enumerate(final):
         own = fmt.column(str(df.columns[j]))
-        if own is not None:
-            w = min(w, 7)  # shown as "100.0%" or "97.59", whatever digits the float has
-        wide = w + 2 > WRAP_WIDTH and own is None
-        width = WRAP_WIDTH if wide else max(w, 6) + 2
-        total += width
         lines = max(lines, -(-display_width(str(df.columns[j])) // (width - 1)))
-        ws.set_column(j, j, width, fmt.wrap if wide else own)
+        ws.set_column(j, j, width, fmt.wrap if wrap[j] else own)
     ws.set_row(0, 15 * min(lines, 4))  # the wrapped header's lines (no reader auto-fits row 1)
+    total = sum(final)
     # one page wide when that stays legible, else as few pages wide as keep the text readable
     if total <= PORTRAIT_WIDTH:
         ws.set_portrait()

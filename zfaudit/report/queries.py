@@ -481,7 +481,7 @@ REVIEW_COLUMNS = ("检查结论", "问题类型", "检查人", "检查时间", "
 
 
 def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
-    """The 回放检查台帐 (001 §53) as xlsx: one row per sampled item, its 抽检编号 first, the
+    """The 回放检查台帐 as xlsx: one row per sampled item, its 抽检编号 first, the
     reviewer's columns (检查结论 as a drop-down) blank at the right; text never a formula."""
     from ..supervision.reviews import problem_labels
 
@@ -505,7 +505,8 @@ def write_ledger(sample: pd.DataFrame, path: str | Path, meta: dict) -> Path:
     # zfaudit.export writes text as text: "=cmd|..." stays text (CSV/xlsx injection)
     # the renderer has checked the path (zfaudit.report.render: --overwrite)
     write_sheets({"回放检查台帐": ledger, "抽样说明": about}, path, overwrite=True,
-                 title=f"回放检查台帐（随机种子 {meta.get('随机种子', '')}）",
+                 title=f"{meta.get('执法主体', '')}{meta.get('期间', '')}回放检查台帐（审计批次 "
+                       f"{meta.get('审计批次', '')}，随机种子 {meta.get('随机种子', '')}）",
                  choices={"回放检查台帐": {"检查结论": list(contract().codesets["review_result"].values())}})
     return path
 
