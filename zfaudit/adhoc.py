@@ -9,6 +9,7 @@ Tables and columns: docs/schema.md.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -120,7 +121,10 @@ def export_sql(
     writable(out, overwrite)  # before the query: a refused output costs nothing
     df = run_sql(db, query, params, unmasked=unmasked)
     masked = [] if unmasked else masked_columns(df)
-    return write_frame(df, out, fmt, overwrite=overwrite), len(df), masked
+    # printed at the top of each page: which database, when, masked or not
+    title = (f"zfaudit 查询结果 · {Path(db).name} · {dt.datetime.now():%Y-%m-%d %H:%M}"
+             + (" · 含未脱敏个人信息，仅限内部使用" if unmasked else " · 个人信息已脱敏"))
+    return write_frame(df, out, fmt, overwrite=overwrite, title=title), len(df), masked
 
 
 def print_result(db: str | Path, query: str, params: list | dict | None, fmt: str = "table",

@@ -319,7 +319,7 @@ def write_frame(
             json.dumps(frame_records(df), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
     else:
-        write_sheets({sheet_name: df}, path, overwrite=True)  # checked above
+        write_sheets({sheet_name: df}, path, overwrite=True, title=title)  # checked above
     return path
 
 

@@ -201,3 +201,58 @@ def test_score_sheet_prints_on_the_stated_pages(audited_db, rendered, tmp_path):
     # the reviewer's columns print on the page of their items: the ledger is one page wide
     ledger = pdf_pages(tmp_path / "ledger.pdf")
     assert all("抽检编号" in p and "检查结论" in p for p in ledger)
+
+
+def test_heat_map_colours_only_pairs_with_enough_items(audited_db):
+    import numpy as np
+
+    from zfaudit.report import charts, queries
+
+    db, run_id = audited_db
+    cells = queries.heatmap(db, find_run(db, run_id))
+    fig = charts.rule_heatmap(cells, min_items=5)
+    few, full = fig.data
+    n = cells.passed + cells.violations
+    assert int(np.isfinite(np.array(few.z, dtype=float)).sum()) == int((n < 5).sum()) > 0
+    assert int(np.isfinite(np.array(full.z, dtype=float)).sum()) == int((n >= 5).sum())
+    one = cells[n < 5].iloc[0]
+    i, j = list(few.y).index(one.unit), list(few.x).index(one.rule_id)
+    assert few.text[i][j] == f"{int(one.violations)}/{int(one.passed + one.violations)}"
+    assert all(t.startswith(r + " ") for r, t in zip(fig.layout.xaxis.tickvals,
+                                                     fig.layout.xaxis.ticktext, strict=True))
+
+
+def test_trend_marks_a_period_audited_before_it_ended(audited_db, tmp_path):
+    from pipeline import PROFILE, copy_db
+
+    from zfaudit.engine.run import run_audit
+    from zfaudit.report import charts, queries
+
+    db = copy_db(audited_db[0], tmp_path)
+    # September judged on the 20th: its deadlines stay within the 2026 calendar
+    sept = run_audit(db, PROFILE, "2026-09", as_of="2026-09-20 09:00:00")
+    tr = queries.trend(db, find_run(db, sept))
+    assert set(tr[tr.unfinished].period) == {"2026-09（截至09月20日）"}
+    assert set(tr[~tr.unfinished].period) == {"2026Q3"}
+    fig = charts.trend_lines(tr)
+    dotted = [t for t in fig.data if t.line.dash == "dot"]
+    assert len(dotted) == tr.rule_id.nunique() and "空心点：期间未结束" in fig.layout.title.text
+
+
+def test_case_timeline_gives_every_step_a_visible_bar(rendered, audited_db):
+    import pandas as pd
+
+    from zfaudit.report import charts, queries
+
+    db, run_id = audited_db
+    tl = queries.case_timeline(db, find_run(db, run_id), rendered["case_id"])
+    fig = charts.case_timeline(tl)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == tl["steps"].started_at.notna().sum()
+    times = pd.concat([tl["steps"].started_at, tl["steps"].ended_at, tl["media"].recorded_start,
+                       tl["media"].uploaded_at]).dropna()
+    least = (times.max() - times.min()).total_seconds() * 1000 * charts.MIN_SHARE
+    assert all(b.x[0] >= least - 1 for b in bars)
+    assert fig.layout.xaxis.tickformat.startswith("%m月%d日")
+    marks = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
+    assert len(marks) == len(tl["media"])
