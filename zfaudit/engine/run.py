@@ -56,9 +56,11 @@ def run_audit(
             )
             _record(con, run_id, verdicts, prof, per, as_of_ts, started, media_store)
             if docs is not None:
-                from .datadocs import build_docs
+                from .datadocs import DocsRun, build_docs
 
-                build_docs(session.context, docs)
+                build_docs(session.context, docs, DocsRun(
+                    run_id=run_id, bureau=prof.title, profile=prof.name, period=per,
+                    as_of=as_of_ts, verdicts=tuple(verdicts)))
     return run_id
 
 

@@ -28,6 +28,12 @@ ITEM_COLUMNS = (
     "rule_id", "outcome", "case_id", "step_id", "media_id", "access_id", "officer_id",
     "unit_id", "due_at", "observed_at", "detail",
 )
+# Their Chinese names (as the API's labels="zh" and the notices write them).
+ITEM_COLUMNS_ZH = {
+    "rule_id": "规则", "outcome": "结果", "case_id": "案件编号", "step_id": "环节编号",
+    "media_id": "文件编号", "access_id": "登记编号", "officer_id": "人员编号",
+    "unit_id": "单位编码", "due_at": "期限", "observed_at": "实际时间", "detail": "问题描述",
+}
 # The columns an item key is made of (a rule's item_key is some of them, in this order).
 KEY_COLUMNS = ("case_id", "step_id", "media_id", "access_id", "officer_id")
 # Data-quality checks: run first in every audit, reported apart, never scored (RULES.md).
