@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from zfaudit.report.browser import Cdp, run_in_browser
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -31,58 +28,6 @@ needs_chromium = [
         "in CI this test runs and fails instead",
     ),
 ]
-
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-default-apps", "--mute-audio",
-    # Offline: any name lookup fails, so a stray fetch shows up as a failed request.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-    "--remote-debugging-port=0",
-]
-
-
-class Cdp:
-    """A minimal DevTools-protocol session on one page (flattened target session)."""
-
-    def __init__(self, ws):
-        self.ws, self.seq, self.events, self.session = ws, 0, [], None
-
-    async def send(self, method: str, params: dict | None = None, timeout: float = 30) -> dict:
-        self.seq += 1
-        msg = {"id": self.seq, "method": method, "params": params or {}}
-        if self.session and not method.startswith("Target."):
-            msg["sessionId"] = self.session
-        await self.ws.write_message(json.dumps(msg))
-        while True:
-            raw = await asyncio.wait_for(self.ws.read_message(), timeout)
-            if raw is None:
-                raise RuntimeError("chromium closed the DevTools connection")
-            data = json.loads(raw)
-            if data.get("id") == self.seq:
-                if "error" in data:
-                    raise RuntimeError(f"{method}: {data['error']}")
-                return data.get("result", {})
-            self.events.append(data)
-
-    async def wait_event(self, name: str, timeout: float = 30) -> dict:
-        for e in self.events:
-            if e.get("method") == name:
-                return e
-        while True:
-            raw = await asyncio.wait_for(self.ws.read_message(), timeout)
-            if raw is None:
-                raise RuntimeError("chromium closed the DevTools connection")
-            data = json.loads(raw)
-            self.events.append(data)
-            if data.get("method") == name:
-                return data
-
-    async def evaluate(self, expression: str):
-        res = await self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
-        if "exceptionDetails" in res:
-            raise RuntimeError(f"page script failed: {res['exceptionDetails']}")
-        return res["result"].get("value")
 
 
 async def _inspect(ws_url: str, page: Path, shot: Path, probe: str,
@@ -138,26 +83,9 @@ def open_in_chromium(page: Path, shot: Path, probe: str = "JSON.stringify({})",
     save a full-page screenshot to `shot`."""
     assert CHROMIUM, "chromium is required in CI (.ci/run installs it)"
     shot.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="zf-chromium-", ignore_cleanup_errors=True) as profile:
-        proc = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            start_new_session=True,  # its own process group: we end exactly what we started
-        )
-        try:
-            ws_url = None
-            for line in proc.stderr:  # "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/…"
-                m = re.search(r"DevTools listening on (ws://\S+)", line)
-                if m:
-                    ws_url = m.group(1)
-                    break
-            assert ws_url, "chromium did not start its DevTools endpoint"
-            return asyncio.run(asyncio.wait_for(
-                _inspect(ws_url, page, shot, probe, ready, width), 120))
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
+
+    async def job(ws_url: str) -> dict:
+        return await _inspect(ws_url, page, shot, probe, ready, width)
+
+    # the package's own launcher (zfaudit.report.browser): a fresh profile, offline, ended after
+    return run_in_browser(job, 120, CHROMIUM)

@@ -106,9 +106,9 @@ def test_quarterly_cases_dq_and_quarantine_equal_sql(audited_db, rendered):
     html = rendered["quarterly"].read_text("utf-8")
     if len(q):
         got = html_table(rendered["quarterly"], "quarantine")
-        ct = contract()  # shown in Chinese: 案件（cases）, 时间无法识别
+        ct = contract()  # shown in Chinese: 案件, 时间无法识别
         assert sorted(zip(got["数据表"], got["原因"], got["行数"].astype(int), strict=True)) == sorted(
-            zip([f"{ct.tables[t].zh}（{t}）" for t in q.table_name],
+            zip([ct.tables[t].zh for t in q.table_name],
                 [ct.reason_labels[r] for r in q.reason], q.n, strict=True))
         assert not any(r in html for r in ("bad_timestamp", "unknown_code", "duplicate_key"))
     dq = sql(db, "SELECT rule_id, count(*) n FROM findings WHERE run_id = ? AND rule_id LIKE 'DQ%' "

@@ -95,7 +95,7 @@ def test_report_runs_while_an_analyst_holds_the_database_open(audited_db, tmp_pa
         result = CliRunner().invoke(cli, ["report", "spot-check", "--db", str(db), "--run", run,
                                           "--seed", "3", "--out", str(tmp_path / "s.html")])
         assert result.exit_code == 0, result.output
-        assert result.output.strip() == str(tmp_path / "s.html")
+        assert result.output.split() == [str(tmp_path / "s.html"), str(tmp_path / "s.xlsx")]
         assert holder.poll() is None  # the analyst's session was not disturbed
     finally:
         holder.terminate()

@@ -84,10 +84,13 @@ def capture(page: Path, *, pdf_header: str | None = None, charts: bool = False,
     job = _visit(page.resolve(), pdf_header, charts)
     # a thread of its own: the caller may be a Jupyter kernel with its event loop running
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(_with_browser, exe, job, timeout).result()
+        return pool.submit(run_in_browser, job, timeout, exe).result()
 
 
-def _with_browser(exe: str, job, timeout: float) -> Capture:
+def run_in_browser(job, timeout: float = 180, exe: str | None = None):
+    """Start a fresh headless Chromium (throw-away profile, offline), run `await job(ws_url)`
+    against its DevTools endpoint and end the browser, whatever happens."""
+    exe = exe or chromium_path()
     with tempfile.TemporaryDirectory(prefix="zf-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
