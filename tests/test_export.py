@@ -87,9 +87,10 @@ def test_empty_frame_xlsx(tmp_path):
     assert [c.value for c in ws[1]] == ["a"] and ws.max_row == 1
 
 
-def test_every_sheet_prints_landscape_one_page_wide_with_titles(tmp_path):
-    """issue 12 (print): A4 landscape, fit to one page wide, the header row repeated, the
-    title at the top of each page, long text wrapped instead of widening the page."""
+def test_every_sheet_prints_one_page_wide_with_titles(tmp_path):
+    """issue 12 (print): A4, fit to one page wide, the header row repeated, the title at the
+    top of each page, long text wrapped instead of widening the page; a narrow sheet prints
+    portrait (more rows a page), a wide one landscape."""
     import openpyxl
     import pandas as pd
 
@@ -98,7 +99,7 @@ def test_every_sheet_prints_landscape_one_page_wide_with_titles(tmp_path):
     df = pd.DataFrame({"规则": ["ZF01"], "说明": ["很长的说明" * 30]})
     path = write_sheets({"表": df}, tmp_path / "p.xlsx", title="株洲市某局 2026年第三季度")
     ws = openpyxl.load_workbook(path)["表"]
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9
     # fitToWidth omitted = 1, the OOXML default
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
     assert ws.page_setup.fitToHeight == 0
@@ -107,6 +108,9 @@ def test_every_sheet_prints_landscape_one_page_wide_with_titles(tmp_path):
     assert "&P" in ws.oddFooter.center.text or "第" in ws.oddFooter.center.text
     assert ws.column_dimensions["B"].width <= WRAP_WIDTH + 1
     assert ws["B2"].alignment.wrap_text
+    wide = pd.DataFrame({f"说明{i}": ["很长的说明" * 30] for i in range(5)})  # 5 × 40 units
+    ws = openpyxl.load_workbook(write_sheets({"宽": wide}, tmp_path / "w.xlsx"))["宽"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth in (None, 1)
 
 
 def test_a_very_wide_sheet_prints_on_as_few_legible_pages_as_it_needs(tmp_path):
@@ -115,7 +119,13 @@ def test_a_very_wide_sheet_prints_on_as_few_legible_pages_as_it_needs(tmp_path):
 
     from zfaudit.export import PAGE_WIDTH, write_sheets
 
-    df = pd.DataFrame({f"第{i}列规则合规率说明": ["x"] for i in range(30)})  # 30 × 22 units wide
+    df = pd.DataFrame({f"第{i}列规则合规率说明": ["合规率说明" * 4] for i in range(30)})
     ws = openpyxl.load_workbook(write_sheets({"宽": df}, tmp_path / "w.xlsx"))["宽"]
-    # 30 columns of 22–23 units (a header of 10 CJK characters + 2): about 680 units, 3 pages
-    assert PAGE_WIDTH == 230 and ws.page_setup.fitToWidth == 3
+    # 30 text columns of 40 units (wrapped at WRAP_WIDTH; the header wraps too): 1200 units,
+    # 6 pages — narrowed to 38 each, they fit 5 (30 × 38 = 1140 ≤ 5 × 230)
+    assert PAGE_WIDTH == 230 and ws.page_setup.fitToWidth == 5
+    assert ws.column_dimensions["A"].width < 40 and ws["A2"].alignment.wrap_text
+    ids = pd.DataFrame({f"案件{i}编号": ["ZZ" * 10] for i in range(12)} | {"件数": [3]})
+    ws = openpyxl.load_workbook(write_sheets({"号": ids}, tmp_path / "i.xlsx"))["号"]
+    # ids never wrap to save a page: 12 × 22 units + 8 = 272 units, 2 pages
+    assert ws.page_setup.fitToWidth == 2 and not ws["A2"].alignment.wrap_text

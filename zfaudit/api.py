@@ -187,10 +187,13 @@ def warnings_write(df: pd.DataFrame, out: str | Path, overwrite: bool = False) -
     to read: Chinese headers)."""
     from .export import format_for, write_frame
 
+    about = dict(df.attrs)
     if format_for(out) == "html":
         df = _relabel(df.drop(columns=["level"]), "zh")
-    return write_frame(df, out, sheet_name="超期预警", overwrite=overwrite,
-                       title="超期预警（红牌：已超期未办；黄牌：即将到期）")
+    at = about.get("as_of")
+    title = (f"{about.get('bureau') or ''}超期预警" + (f"（截至 {at:%Y-%m-%d %H:%M}）" if at else "")
+             + "（红牌：已超期未办；黄牌：即将到期）")
+    return write_frame(df, out, sheet_name="超期预警", overwrite=overwrite, title=title)
 
 
 def notice(db: str | Path, out: str | Path, run_id: str = "latest", unit: str | None = None,

@@ -249,9 +249,11 @@ def _write_sheet(wb, fmt: _Formats, name: str, df: pd.DataFrame,
             w = _write_cell(ws, i, j, v, fmt)
             if i <= WIDTH_SAMPLE:
                 widths[j] = max(widths[j], w)
-    text = [all(v is None or isinstance(v, str) for v in df[c].tolist()[:WIDTH_SAMPLE])
-            and not str(c).endswith(("编号", "编码")) for c in df.columns]
-    final, wrap = _fit_widths(widths, [fmt.column(str(c)) is not None for c in df.columns], text)
+    strings = [all(v is None or isinstance(v, str) for v in df[c].tolist()[:WIDTH_SAMPLE])
+               for c in df.columns]
+    text = [t and not str(c).endswith(("编号", "编码")) for t, c in zip(strings, df.columns, strict=True)]
+    numeric = [fmt.column(str(c)) is not None and not t for t, c in zip(strings, df.columns, strict=True)]
+    final, wrap = _fit_widths(widths, numeric, text)
     lines = 1
     for j, width in enumerate(final):
         own = fmt.column(str(df.columns[j]))

@@ -79,15 +79,20 @@ def warnings(db: str | Path, profile: str | Path | Profile, as_of: str | dt.date
         raise ZfauditError(f"--as-of {at:%Y-%m-%d} 与时间窗不在可计算的范围内 / --as-of {at:%Y-%m-%d} "
                            "with this window is outside the years zfaudit can compute")
     rules = deadline_rules(prof)
+    about = {"bureau": getattr(prof, "title", None) or "", "as_of": at}  # for the printed title
     if not rules:
-        return pd.DataFrame(columns=list(COLUMNS))
+        empty = pd.DataFrame(columns=list(COLUMNS))
+        empty.attrs.update(about)
+        return empty
     with _reading(Path(db)) as con:
         _install(con, prof, at - back, at, ahead)
         frames = [_rule_warnings(con, r, at, ahead, unit) for r in rules]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
     df = df.sort_values(["level", "due_at", "finding_key"], ascending=[True, True, True],
                         key=lambda s: s.map({"red": 0, "yellow": 1}) if s.name == "level" else s)
-    return df.reset_index(drop=True)[list(COLUMNS)]
+    out = df.reset_index(drop=True)[list(COLUMNS)]
+    out.attrs.update(about)
+    return out
 
 
 @contextlib.contextmanager

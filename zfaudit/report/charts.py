@@ -207,7 +207,9 @@ def case_timeline(tl: dict) -> go.Figure:
         height=max(320, 34 * len(lanes) + 180), barmode="overlay", bargap=0.3,
         yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array",
                "categoryarray": lanes},
-        xaxis={"type": "date", "tickformat": "%m月%d日<br>%H:%M", "hoverformat": "%Y年%m月%d日 %H:%M"},
+        # days on a long case, hours on a case of one day
+        xaxis={"type": "date", "hoverformat": "%Y年%m月%d日 %H:%M",
+               "tickformat": "%m月%d日" if span > pd.Timedelta(days=2) else "%m月%d日<br>%H:%M"},
         legend={"orientation": "h", "y": -0.18}, margin={"l": 150},
     )
     return fig
