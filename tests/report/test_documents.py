@@ -256,3 +256,18 @@ def test_case_timeline_gives_every_step_a_visible_bar(rendered, audited_db):
     assert fig.layout.xaxis.tickformat.startswith("%m月%d日")
     marks = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
     assert len(marks) == len(tl["media"])
+
+
+def test_a_report_run_prints_nothing_on_stderr(audited_db, tmp_path):
+    """cron mails stderr: no kernel TCP warning, no KeyboardInterrupt line, no nbformat warning."""
+    import sys
+
+    db, run_id = audited_db
+    done = subprocess.run([sys.executable, "-c", "from zfaudit.cli import cli; cli()", "report",
+                           "spot-check", "--db", str(db), "--run", run_id, "--seed", "5",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    html, xlsx = done.stdout.split()
+    assert Path(xlsx).is_file() and Path(xlsx).with_suffix(".html") == Path(html)
+    assert re.search(r"spot-check-2026Q3-\d{8}T\d{6}\.html$", html)  # named to the second
