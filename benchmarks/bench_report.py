@@ -6,8 +6,10 @@ Audits a copy of the cached sample database (benchmarks/sample_cache.py, shared 
 bench_load and bench_audit) once, then renders each report kind in its own subprocess through
 the CLI — kernel start-up included — and issues the notices (通报) of the run, timing each and
 reading papermill's per-cell durations from the executed notebook. Peak RSS is the largest of
-the subprocess and its children (the kernel). Target: every report under 30 s on 2 cores, peak
-RSS under 4 GB. Figures go to benchmarks/RESULTS.md by hand.
+the subprocess and its children (the kernel and Chromium). With `--documents` each report is
+also printed to PDF, and the quarterly written as Word (issue 12), so the figures include
+Chromium. Target: every report under 30 s on 2 cores, peak RSS under 4 GB. Figures go to
+benchmarks/RESULTS.md by hand.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def main() -> None:
     ap.add_argument("--period", default="2026Q3")
     ap.add_argument("--as-of", dest="as_of", default="2026-10-20 10:00:00")
     ap.add_argument("--keep", action="store_true", help="Keep the audited database (for profiling).")
+    ap.add_argument("--documents", action="store_true",
+                    help="Also PDF for every report and Word for the quarterly (needs Chromium).")
     args = ap.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
@@ -77,6 +81,8 @@ def main() -> None:
     for kind, extra in (("quarterly", []), ("case", ["--case", case_id]),
                         ("spot-check", ["--seed", "20261125"])):
         out = args.out / f"{kind}.html"
+        if args.documents:
+            extra = [*extra, "--format", "html,pdf,docx" if kind == "quarterly" else "html,pdf"]
         r = cli("report", kind, "--db", str(db), "--out", str(out), *extra)
         results[kind] = {"secs": round(r["secs"], 1), "peak_rss_mb": round(r["peak_rss_mb"]),
                          "slowest_cells": slowest_cells(out.with_suffix(".ipynb"))}
