@@ -9,7 +9,8 @@ sqlite-utils' tests/test_docs.py.
   Other languages (text, yaml, csv, ini, cron) are shown, never run.
 - Each document runs in a folder of its own laid out like the repository root (data_samples/,
   docs/examples/) with `bureau.duckdb`: a copy of the committed sample bureau, loaded, its
-  exceptions register imported and audited (2026Q3, zhuzhou_cgzf) once per session.
+  exceptions register imported and audited (2026Q3, zhuzhou_cgzf) once per session. The
+  README starts without it, as a new analyst does (its own examples make it).
 - A `zfaudit` command runs in-process through click (the console script's own entry point,
   arguments split as a POSIX shell splits them); a line with anything else, or with shell
   syntax (pipes, redirects, substitutions), runs in bash with `zfaudit` on PATH.
@@ -124,12 +125,18 @@ def bin_dir(tmp_path_factory) -> Path:
     return d
 
 
-def workdir(audited_db: tuple[Path, str], root: Path) -> Path:
-    """A folder laid out like the repository root, with an audited `bureau.duckdb`."""
+# The README starts from nothing, as a new analyst does: its examples make the sample export,
+# load it and audit it. Every other document reads an audited bureau.duckdb.
+FROM_SCRATCH = {"README.md"}
+
+
+def workdir(audited_db: tuple[Path, str], root: Path, with_db: bool) -> Path:
+    """A folder laid out like the repository root, with an audited `bureau.duckdb` if asked."""
     root.mkdir()
     for sub in ("data_samples", "docs/examples"):
         shutil.copytree(REPO / sub, root / sub)
-    copy_db(audited_db[0], root)
+    if with_db:
+        copy_db(audited_db[0], root)
     return root
 
 
@@ -187,7 +194,7 @@ class Runner:
 def test_examples_run_as_written(doc, audited_db, bin_dir, tmp_path, monkeypatch):
     mine = [b for b in ALL if b.doc == doc]
     if any(b.lang in RUN and b.marker is None for b in mine):
-        root = workdir(audited_db, tmp_path / "repo")
+        root = workdir(audited_db, tmp_path / "repo", with_db=doc.name not in FROM_SCRATCH)
         monkeypatch.chdir(root)
         runner = Runner(root, bin_dir)
     for block in mine:
