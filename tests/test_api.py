@@ -203,4 +203,69 @@ def test_case_view_reads_as_a_person_reads_it(audited_db, run):
     c = run.case(case_id)
     h = c._repr_html_()
     assert "行政处罚" in h and "一般程序" in h and "penalty" not in h and "None" not in h
-    assert c.media.late_upload.isin([True, False]).all()
+
+
+def test_late_upload_is_zf04s_verdict(audited_db, run):
+    """issue 16: late_upload was <NA> for media that passed ZF04 (YX0000002343) and then False
+    for media ZF04 never judged. True: late (violation, excused or not); False: passed; <NA>:
+    pending, not_checked or not an item of the run's ZF04 (the sample's not_checked ZF04 items
+    have no case to show). The oracle is the run's own item list
+    (audit.items_zf04 keeps passed items; the fixture's run is the database's last)."""
+    db, run_id = audited_db
+    assert q(db, "SELECT run_id FROM audit_runs ORDER BY started_at DESC LIMIT 1").run_id[0] == run_id
+    case_id = q(db, "SELECT case_id FROM media WHERE media_id = 'YX0000002343'").case_id[0]
+    media = run.case(case_id).media.set_index("media_id").late_upload
+    items = q(db, "SELECT media_id, outcome FROM audit.items_zf04 WHERE case_id = ?", [case_id])
+    verdict = {"violation": True, "excused": True, "pass": False}  # anything else: None (<NA>)
+    expected = {m: verdict.get(o) for m, o in zip(items.media_id, items.outcome, strict=True)}
+    assert str(media.dtype) == "boolean" and tri(media["YX0000002343"]) is False  # passed ZF04
+    got = {m: tri(v) for m, v in media.items()}
+    # media outside the period are no ZF04 item: unknown
+    assert got == {m: expected.get(m) for m in media.index}
+    assert set(got.values()) == {True, False, None}  # the case has all three
+
+
+def tri(v) -> bool | None:
+    """A nullable boolean cell as True, False or None."""
+    return None if v is pd.NA else bool(v)
+
+
+def test_findings_and_officers_name_the_rule_and_the_officer_alike(run):
+    """issue 16: findings(labels="zh") had no rule title; officers() called the name `name`."""
+    f = run.findings()
+    assert list(f.columns[:3]) == ["rule_id", "rule_title", "outcome"]
+    titles = dict(zip(run.summary().rule_id, run.summary().title_zh, strict=True))
+    assert (f.rule_title == f.rule_id.map(titles)).all()
+    zh = run.findings(labels="zh")
+    assert list(zh.columns[:3]) == ["规则", "规则名称", "结果"]
+    assert set(zh[zh["规则"] == "ZF04"]["规则名称"]) == {"按时上传存储"}
+    o = run.officers()
+    assert "officer_name" in o.columns and "name" not in o.columns
+    assert run.findings(outcome=None, rule="ZF01").columns.equals(f.columns)
+
+
+def test_an_existing_output_names_the_callers_own_switch(audited_db, run, tmp_path):
+    """issue 16: run.report() on an existing file said "use --overwrite", a CLI flag. Python
+    names `overwrite=True`, the command line `--overwrite`; nothing is written either way."""
+    from click.testing import CliRunner
+
+    from zfaudit.cli import cli
+
+    db, run_id = audited_db
+    out = tmp_path / "q.html"
+    out.write_text("mine", "utf-8")
+    for call in (lambda: run.report("quarterly", out),
+                 lambda: run.score_sheet(out.with_suffix(".xlsx")),
+                 lambda: zfaudit.audit(db, PROFILE, PERIOD, docs=tmp_path)):
+        out.with_suffix(".xlsx").write_text("mine", "utf-8")
+        with pytest.raises(ZfauditError) as e:
+            call()
+        assert "overwrite=True" in str(e.value) and "--overwrite" not in str(e.value)
+    for args in (["report", "quarterly", "--out", str(out)],
+                 ["scores", "--out", str(out.with_suffix(".xlsx"))],
+                 ["sql", "SELECT 1", "--out", str(out.with_suffix(".xlsx"))],
+                 ["audit", "--profile", PROFILE, "--period", PERIOD, "--docs", str(tmp_path)]):
+        r = CliRunner().invoke(cli, [*args, "--db", str(db)])
+        assert r.exit_code == 1 and "--overwrite" in r.output and "overwrite=True" not in r.output, r.output
+    assert out.read_text("utf-8") == "mine" and out.with_suffix(".xlsx").read_text("utf-8") == "mine"
+    assert q(db, "SELECT run_id FROM audit_runs ORDER BY started_at DESC LIMIT 1").run_id[0] == run_id

@@ -66,3 +66,20 @@ def test_a_profile_path_that_does_not_exist_says_file_not_found(tmp_path):
 
     with pytest.raises(ProfileError, match="profile file not found: .*my_bureau.yaml"):
         get_profile("my_bureau.yaml")
+
+
+def test_a_profile_that_looks_like_a_file_is_a_file_and_says_where_it_was_looked_for(
+        tmp_path, monkeypatch):
+    """issue 16: `zfaudit audit … --profile my_bureau.yaml` without the file; a .yaml / .yml
+    suffix or a path separator makes a file, even for a shipped profile's name."""
+    monkeypatch.chdir(tmp_path)
+    for given in ("my_bureau.yaml", "my_bureau.yml", "conf/hetang", "zhuzhou_cgzf.yaml"):
+        r = CliRunner().invoke(cli, ["audit", "--db", "bureau.duckdb", "--profile", given,
+                                     "--period", "2026Q3"])
+        assert r.exit_code == 1, r.output
+        assert f"profile file not found: {tmp_path / given} " in r.output, r.output
+        assert "unknown profile" not in r.output
+    assert not (tmp_path / "bureau.duckdb").exists()  # refused before anything was opened
+    r = CliRunner().invoke(cli, ["audit", "--db", "bureau.duckdb", "--profile", "my_bureau",
+                                 "--period", "2026Q3"])
+    assert r.exit_code == 1 and "unknown profile 'my_bureau'" in r.output, r.output

@@ -40,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
     "lookup": {"rules"},
     "sandbox": {"db", "masking"},
     "sample": set(),
+    "__main__": {"cli"},
     "api": {"*"},
     "cli": {"api"},
 }

@@ -71,6 +71,6 @@ def test_example_queries_run(tmp_path):
     queries = re.findall(r"```sql\n(.*?)```", examples, re.S)
     assert len(queries) == 3
     for q in queries:
-        params = ["r1", "ZF04"] if "?" in q else None
+        params = ["ZF04"] if "?" in q else None  # on the sample too: tests/test_docs.py
         df = run_sql(db, q, params)
         assert df.empty and len(df.columns) >= 4

@@ -599,6 +599,7 @@ class Run:
         Officer names and names inside `detail` are masked unless `unmasked`. A rule, unit or
         outcome that cannot match is a ZfauditError naming the closest valid values."""
         from .lookup import check_outcomes, check_rule, check_unit
+        from .rules.catalogue import rule_text
 
         outcomes = [outcome] if isinstance(outcome, str) else (list(outcome) if outcome else None)
         rule = check_rule(rule)
@@ -625,6 +626,7 @@ class Run:
             ).df()
             if not unmasked and len(df):
                 df = _mask_findings(con, df)
+        df.insert(1, "rule_title", [rule_text(r)[0] for r in df.rule_id])  # 规则名称 with zh
         return _relabel(df, labels)
 
     def scores(self, labels: str | None = None) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import ZfauditError, first_line
+from .errors import ZfauditError, cli_text, first_line
 
 if TYPE_CHECKING:
     from .api import Run
@@ -28,7 +28,7 @@ def domain_errors(fn):
         try:
             return fn(*args, **kwargs)
         except ZfauditError as e:
-            raise click.ClickException(str(e)) from e
+            raise click.ClickException(cli_text(e)) from e  # --overwrite, not overwrite=True
         except Exception as e:
             text = system_error_text(e)
             if text is None:

@@ -37,3 +37,31 @@ class DatabaseLockedError(ZfauditError):
 
 class ReportError(ZfauditError):
     """A report cannot be produced (unknown kind, output exists, notebook failed)."""
+
+
+class OutputExistsError(ZfauditError):
+    """An output file or folder exists and was not to be replaced. The text names the Python
+    parameter (`overwrite=True`); `cli_text()` the same text naming the command's option
+    (`--overwrite`), which is what `zfaudit` prints."""
+
+    API_OPTION = "overwrite=True"
+    CLI_OPTION = "--overwrite"
+
+    def __init__(self, template: str):
+        self.template = template  # the message with "{option}" where the switch is named
+        super().__init__(template.replace("{option}", self.API_OPTION))
+
+    def cli_text(self) -> str:
+        return self.template.replace("{option}", self.CLI_OPTION)
+
+
+def cli_text(e: ZfauditError) -> str:
+    """A domain error as the command line says it: where an output exists (also inside an
+    error that wraps one, such as a report's), the command's `--overwrite` instead of the API's
+    `overwrite=True`."""
+    text, cause = str(e), e
+    while cause is not None:
+        if isinstance(cause, OutputExistsError):
+            return text.replace(str(cause), cause.cli_text())
+        cause = cause.__cause__
+    return text

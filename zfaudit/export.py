@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ZfauditError
+from .errors import OutputExistsError, ZfauditError
 
 FORMATS = ("csv", "json", "xlsx", "html")
 
@@ -40,9 +40,9 @@ def writable(path: str | Path, overwrite: bool = False) -> Path:
             "(choose another output name)"
         )
     if path.exists() and not overwrite:
-        raise ZfauditError(
-            f"文件已存在，未覆盖 / {path} exists, not overwritten (pass --overwrite, or "
-            "overwrite=True in Python, to replace it)"
+        raise OutputExistsError(
+            f"文件已存在，未覆盖（替换请用 {{option}}）/ {path} exists, not overwritten (use "
+            "{option} to replace it)"
         )
     return path
 
@@ -71,9 +71,9 @@ def writable_dir(d: str | Path, overwrite: bool = False) -> Path:
     if not entries:
         return d
     if not overwrite:
-        raise ZfauditError(
-            f"输出目录非空，未覆盖 / {d} is not empty, nothing overwritten (pass --overwrite, or "
-            "overwrite=True in Python, to replace its files)"
+        raise OutputExistsError(
+            f"输出目录非空，未覆盖（替换其中文件请用 {{option}}）/ {d} is not empty, nothing "
+            "overwritten (use {option} to replace its files)"
         )
     for p in entries:
         if p.is_symlink() or (p.is_file() and is_duckdb_file(p)):

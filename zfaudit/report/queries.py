@@ -369,16 +369,24 @@ def case_timeline(db: str | Path, run: dict, case_id: str, mask_pii: bool = True
             """
             SELECT m.media_id, m.step_id, m.kind, m.recorded_start, m.recorded_end,
                    m.uploaded_at, o.name AS officer,
-                   -- false, not NULL, for media without any finding (they were on time or
-                   -- are not due): only a ZF04 violation is a late upload
-                   coalesce(bool_or(f.rule_id = 'ZF04' AND f.outcome = 'violation'), false)
-                       AS late_upload
+                   -- ZF04's verdict on the upload: late (a violation, excused or not), on time
+                   -- (an item of the run's ZF04 without a finding passed), else unknown: pending,
+                   -- not_checked, recorded outside the period, or ZF04 not run
+                   CASE
+                       WHEN NOT $zf04 THEN NULL
+                       WHEN z.outcomes && ['violation', 'excused'] THEN true
+                       WHEN len(z.outcomes) > 0 THEN NULL
+                       WHEN m.recorded_end >= $start AND m.recorded_end < $end THEN false
+                   END AS late_upload
             FROM media m LEFT JOIN officers o USING (officer_id)
-            LEFT JOIN findings f ON f.media_id = m.media_id AND f.run_id = ?
-            WHERE m.case_id = ? GROUP BY ALL ORDER BY m.recorded_start, m.media_id
+            LEFT JOIN (SELECT media_id, list(outcome) AS outcomes FROM findings
+                       WHERE run_id = $run AND rule_id = 'ZF04' GROUP BY 1) z USING (media_id)
+            WHERE m.case_id = $case ORDER BY m.recorded_start, m.media_id
             """,
-            [run["run_id"], case_id],
+            {"run": run["run_id"], "case": case_id, "zf04": "ZF04" in profile_rules(run)[0],
+             "start": run["period_start"], "end": run["period_end"]},
         ).df()
+        media["late_upload"] = media["late_upload"].astype("boolean")  # True / False / <NA>
         gaps = con.execute(
             """SELECT step_id, detail FROM findings
                WHERE run_id = ? AND case_id = ? AND rule_id = 'ZF07' AND outcome = 'violation'""",
