@@ -107,13 +107,13 @@ def rule_heatmap(cells: pd.DataFrame, min_items: float = 5) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
         z=grid(few, pd.Series(1.0, index=few.index)).values, x=ticks, y=units,
-        colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], showscale=False, text=few_text.fillna("").values,
+        colorscale=[[0, "#e3e3e3"], [1, "#e3e3e3"]], showscale=False, text=few_text.astype(object).fillna("").values,
         texttemplate="%{text}", hovertemplate="%{y} %{x}：违规/检查项 %{text}（项数过少，不着色）<extra></extra>",
     ))
     fig.add_trace(go.Heatmap(
         # 80–100: where a bureau's rates lie; 95 and 100 must not look alike (below 80: dark red)
         z=rate.values, x=ticks, y=units, colorscale="RdYlGn", zmin=HEAT_FLOOR, zmax=100,
-        text=text.fillna("").values, texttemplate="%{text}", colorbar_title="合规率%",
+        text=text.astype(object).fillna("").values, texttemplate="%{text}", colorbar_title="合规率%",
         hovertemplate="%{y} %{x}: %{z}%<extra></extra>",
     ))
     fig.update_layout(
