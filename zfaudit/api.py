@@ -333,7 +333,10 @@ def report(
     unless `audit` (see `report_run`). Other parameters: zfaudit.report.render.render_report."""
     from .report.render import render_report
 
-    check_report(kind, db, params.get("case_id"))
+    unit = check_report(kind, db, params.get("case_id"), params.get("unit"),
+                        params.get("formats", ("html",)), out)
+    if unit is not None:
+        params["unit"] = unit
     run_id, _ = report_run(db, run=run, profile=profile, period=period, audit=audit,
                            as_of=as_of, media_store=media_store, lock_wait=lock_wait)
     return render_report(kind, db, out, run=run_id, **params)
@@ -348,21 +351,26 @@ def report_files(html: str | Path, formats: tuple[str, ...] | str = ("html",),
     return written(Path(html), formats, kind)
 
 
-def check_report(kind: str, db: str | Path, case_id: str | None = None) -> None:
+def check_report(kind: str, db: str | Path, case_id: str | None = None, unit: str | None = None,
+                 formats: tuple[str, ...] | str = ("html",), out: str | Path | None = None) -> str | None:
     """What a report request can be refused for, checked before anything is audited: the
-    database, the kind, the case id (with near matches)."""
-    from .report.render import notebook_path
+    database, the kind, the case id and the unit (with near matches), the formats and the
+    browser they need. Returns the unit id (a unit's name given for it is resolved)."""
+    from .lookup import check_case, check_unit
+    from .report.browser import chromium_path
+    from .report.render import check_formats, notebook_path
 
     if not Path(db).is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
     notebook_path(kind)
-    if kind == "case":
-        if not case_id:
-            raise ReportError("案件复查需要案件编号 / the case report needs --case")
-        from .lookup import check_case
-
-        with connect(db, read_only=True) as con:
+    if check_formats(kind, formats, out) != ("html",):
+        chromium_path()
+    if kind == "case" and not case_id:
+        raise ReportError("案件复查需要案件编号 / the case report needs --case")
+    with connect(db, read_only=True) as con:
+        if kind == "case":
             check_case(con, str(case_id))
+        return check_unit(con, unit)  # a unit matching nothing would give an empty report
 
 
 def report_run(

@@ -7,7 +7,9 @@ The API is imported inside each command so `zfaudit --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +99,14 @@ def cli():
 
         zfaudit load data_samples/bureau --db bureau.duckdb
     """
+    # cron's `timeout`, systemd's stop: end like Ctrl-C, so every cleanup runs (a report's
+    # scratch folder, its browser) instead of the process vanishing mid-write
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 @cli.command()
@@ -279,7 +289,7 @@ def report_cmd(kind, db, run, period, profile, audit_first, as_of, media_store, 
     """
     from . import api
 
-    api.check_report(kind, db, case_id)  # before anything is audited
+    api.check_report(kind, db, case_id, unit, formats, out)  # before anything is audited
     if (as_of or media_store) and not audit_first:
         click.echo("注意 / warning: --as-of、--media-store 只在 --audit 审计时使用，本次未使用 / "
                    "--as-of and --media-store are only used by --audit; ignored")

@@ -271,3 +271,154 @@ def test_a_report_run_prints_nothing_on_stderr(audited_db, tmp_path):
     html, xlsx = done.stdout.split()
     assert Path(xlsx).is_file() and Path(xlsx).with_suffix(".html") == Path(html)
     assert re.search(r"spot-check-2026Q3-\d{8}T\d{6}\.html$", html)  # named to the second
+
+
+# ------------------------------------------------ hostile text in the documents (issue 12 review)
+
+HOSTILE = "<b>芦淞</b><script>alert(2)</script>*大队_第1_ & 〔2026〕/中队"
+
+
+def test_names_from_the_data_are_text_in_every_document(audited_db, tmp_path):
+    """A unit named like markup (and a case id) is shown as typed in HTML, PDF and Word — never
+    run as script (an alert() would also block Chromium's printing)."""
+    import html as html_lib
+
+    from pipeline import copy_db
+
+    from zfaudit.report.render import render_report
+
+    db = copy_db(audited_db[0], tmp_path)
+    run_id = audited_db[1]
+    with connect(db) as con:  # the lowest-scoring unit: the summary names it
+        low = con.execute("SELECT unit_id FROM scores WHERE run_id = ? ORDER BY score, unit_id LIMIT 1",
+                          [run_id]).fetchone()[0]
+        con.execute("UPDATE units SET unit_name = ? WHERE unit_id = ?", [HOSTILE, low])
+    out = render_report("quarterly", db, tmp_path / "q.html", run=run_id, formats=("pdf", "docx"))
+    page = out.read_text("utf-8")
+    assert "<script>alert(2)" not in page
+    summary = html_lib.unescape(re.sub(r"<[^>]+>", "", page))
+    assert f"最低为{HOSTILE}" in summary
+    pdf = out.with_suffix(".pdf")
+    if pdf.exists() and shutil.which("pdftotext"):
+        assert HOSTILE.replace(" ", "") in re.sub(r"\s+", "", "".join(pdf_pages(pdf)))
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(str(out.with_suffix(".docx"))).paragraphs]
+    assert any(f"最低为{HOSTILE}" in p for p in paragraphs)
+
+
+def test_dated_names_are_reserved_and_never_replaced(audited_db, tmp_path):
+    import datetime as dt
+
+    from zfaudit.errors import ReportError
+    from zfaudit.report.render import _output_path, _place
+
+    db, run_id = audited_db
+    run = find_run(db, run_id)
+    when = dt.datetime(2026, 11, 25, 9, 30)
+    first, reserved = _output_path(tmp_path, "quarterly", run, None, when)
+    second, _ = _output_path(tmp_path, "quarterly", run, None, when)  # started the same second
+    assert reserved and first.exists() and second.name == first.stem + "-2.html"
+    long_id, _ = _output_path(tmp_path, "case", run, "湘江城管罚〔2026〕" * 40, when)
+    assert len(long_id.name.encode()) <= 255 and long_id.name.endswith("-2026Q3-20261125T093000.html")
+    # a named output that appeared while rendering is not replaced, and nothing is half-placed
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "a.html").write_text("new")
+    (stage / "a.pdf").write_text("new")
+    (tmp_path / "a.pdf").write_text("theirs")
+    with pytest.raises(ReportError, match="exists now"):
+        _place({tmp_path / "a.html": stage / "a.html", tmp_path / "a.pdf": stage / "a.pdf"}, False)
+    assert not (tmp_path / "a.html").exists() and (tmp_path / "a.pdf").read_text() == "theirs"
+
+
+def test_requests_are_refused_before_anything_is_audited(audited_db, tmp_path):
+    from pipeline import copy_db
+
+    from zfaudit import api
+    from zfaudit.errors import ReportError, ZfauditError
+
+    db = copy_db(audited_db[0], tmp_path)
+    with connect(db, read_only=True) as con:
+        runs_before = con.execute("SELECT count(*) FROM audit_runs").fetchone()[0]
+    for params, message in (({"formats": ("xyz",)}, "unknown format"),
+                            ({"formats": ("docx",), "kind": "spot-check"}, "quarterly report only"),
+                            ({"unit": "NOPE"}, "unknown unit")):
+        kind = params.pop("kind", "quarterly")
+        with pytest.raises(ZfauditError, match=message):
+            api.report(kind, db, tmp_path / "r.html", period="2025Q3", profile="zhuzhou_cgzf",
+                       audit=True, as_of="2026-11-25 00:00:00", **params)
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == runs_before
+    os.environ["ZFAUDIT_CHROMIUM"] = str(tmp_path)  # a folder is no browser
+    try:
+        with pytest.raises(ReportError, match="Chromium"):
+            api.check_report("quarterly", db, formats=("pdf",))
+    finally:
+        del os.environ["ZFAUDIT_CHROMIUM"]
+    assert not list(tmp_path.glob("r.*"))
+
+
+def test_out_named_pdf_writes_the_pdf_and_an_unmasked_one_says_so_on_every_page(rendered, audited_db,
+                                                                               tmp_path):
+    from zfaudit.report.render import check_formats, render_report
+
+    assert check_formats("case", ("html",), "x.pdf") == ("html", "pdf")
+    if not rendered["quarterly"].with_suffix(".pdf").exists():
+        _skip_without_chromium(rendered["quarterly"].with_suffix(".pdf"))
+    db, run_id = audited_db
+    out = render_report("case", db, tmp_path / "c.pdf", run=run_id, case_id=rendered["case_id"],
+                        mask_pii=False)
+    assert out == tmp_path / "c.html" and (tmp_path / "c.pdf").is_file()
+    if shutil.which("pdftotext"):
+        assert all("含未脱敏个人信息，仅限内部使用" in re.sub(r"\s+", "", p)
+                   for p in pdf_pages(tmp_path / "c.pdf"))
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff" * width for _ in range(height))  # grey, filter 0 per row
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_a_tall_chart_fits_a_word_page_whole(tmp_path):
+    from docx import Document
+    from docx.shared import Cm
+
+    from zfaudit.report.word import TEXT_HEIGHT_CM, TEXT_WIDTH_CM, _chart
+
+    doc = Document()
+    _chart(doc, _png(100, 500))  # the score bars of 75 units: five times taller than wide
+    _chart(doc, _png(200, 100))
+    _chart(doc, None)  # a chart that drew nothing takes no picture
+    tall, wide = doc.inline_shapes
+    assert abs(tall.height - Cm(TEXT_HEIGHT_CM)) < Cm(0.01) and tall.width < Cm(TEXT_WIDTH_CM)
+    assert abs(wide.width - Cm(TEXT_WIDTH_CM)) < Cm(0.01)
+
+
+def test_summary_for_nothing_checked_ties_and_many_units_behind():
+    import pandas as pd
+
+    from zfaudit.report.summary import summary_paragraphs
+
+    rates = pd.DataFrame({"label": ["双人执法率"], "rate": [float("nan")], "change": [float("nan")]})
+    empty = pd.DataFrame(columns=["rule_id", "title", "opportunities", "passed", "violations",
+                                  "advisories", "pending", "not_checked", "excused", "rate"])
+    assert summary_paragraphs("2025年第一季度", rates, pd.DataFrame(columns=["unit_id", "unit_name", "score"]),
+                              empty, None) == ["本期（2025年第一季度）各执法单位没有可检查的项目：各项规则均无检查项，以下各部分无数据。"]
+    rules = pd.DataFrame({"rule_id": ["ZF01"], "title": ["两名以上执法人员"], "opportunities": [50],
+                          "passed": [50], "violations": [0], "advisories": [0], "pending": [0],
+                          "not_checked": [0], "excused": [0], "rate": [1.0]})
+    scores = pd.DataFrame({"unit_id": [f"U{i:02d}" for i in range(8)],
+                           "unit_name": ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"],
+                           "score": [100.0, 100.0, 99.5, 90.0, 90.0, 89.0, 88.0, 87.0]})
+    text = "\n".join(summary_paragraphs("2026年第三季度", rates, scores, rules, None))
+    assert "最高为甲、乙 100.00 分" in text and "最低为辛 87.00 分" in text
+    # the mean is 93.06: five units more than a point under it, three named, lowest first
+    assert "需要关注的单位：辛（87.00 分）、庚（88.00 分）、己（89.00 分）等 5 个单位。" in text

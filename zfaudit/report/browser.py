@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def chromium_path() -> str:
     """The Chromium executable: $ZFAUDIT_CHROMIUM, else the first on PATH."""
     env = os.environ.get("ZFAUDIT_CHROMIUM")
     found = env or next((p for p in map(shutil.which, CANDIDATES) if p), None)
-    if not found or not Path(found).exists():
+    if not found or not Path(found).is_file() or not os.access(found, os.X_OK):
         raise ReportError(
             "生成 PDF / Word 需要 Chromium：apt-get install chromium fonts-wqy-microhei（或设置 "
             "ZFAUDIT_CHROMIUM）/ PDF and Word output need headless Chromium: install it or set "
@@ -72,7 +73,7 @@ class Capture:
     """What one visit to a page produced."""
 
     pdf: bytes | None = None
-    charts: list[bytes] = field(default_factory=list)  # PNG per chart, in page order
+    charts: list[bytes | None] = field(default_factory=list)  # PNG per chart, in page order
 
 
 def capture(page: Path, *, pdf_header: str | None = None, charts: bool = False,
@@ -83,8 +84,26 @@ def capture(page: Path, *, pdf_header: str | None = None, charts: bool = False,
     exe = chromium_path()
     job = _visit(page.resolve(), pdf_header, charts)
     # a thread of its own: the caller may be a Jupyter kernel with its event loop running
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    try:
         return pool.submit(run_in_browser, job, timeout, exe).result()
+    except BaseException:
+        end_browsers()  # interrupted (Ctrl-C, SIGTERM): the browser goes too, the thread ends
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+_LIVE: set[int] = set()  # process groups of the browsers running now
+
+
+def end_browsers() -> None:
+    """End every browser this process started (a signal handler calls this before exiting:
+    Chromium runs in its own session and would outlive us)."""
+    for pgid in list(_LIVE):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        _LIVE.discard(pgid)
 
 
 def run_in_browser(job, timeout: float = 180, exe: str | None = None):
@@ -94,21 +113,18 @@ def run_in_browser(job, timeout: float = 180, exe: str | None = None):
     with tempfile.TemporaryDirectory(prefix="zf-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [exe, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: we end exactly what we started
         )
+        _LIVE.add(proc.pid)
         try:
-            ws_url = None
-            for line in proc.stderr:  # "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/…"
-                m = re.search(r"DevTools listening on (ws://\S+)", line)
-                if m:
-                    ws_url = m.group(1)
-                    break
+            ws_url = _devtools_url(proc, START_SECONDS)
             if not ws_url:
-                raise ReportError(f"Chromium 未能启动 / Chromium did not start ({exe})")
+                raise ReportError(f"Chromium 未能启动 / Chromium did not start within "
+                                  f"{START_SECONDS} s ({exe})")
             return asyncio.run(asyncio.wait_for(job(ws_url), timeout))
         except TimeoutError as e:
-            raise ReportError(f"Chromium 处理超时 / Chromium timed out after {timeout:.0f} s") from e
+            raise ReportError(f"Chromium 处理超时 / Chromium timed out ({e or f'after {timeout:.0f} s'})") from e
         finally:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -116,6 +132,39 @@ def run_in_browser(job, timeout: float = 180, exe: str | None = None):
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
+            _LIVE.discard(proc.pid)
+
+
+START_SECONDS = 30
+
+
+def _devtools_url(proc: subprocess.Popen, seconds: float) -> str | None:
+    """The "DevTools listening on ws://…" address Chromium prints, or None after `seconds`."""
+    import select
+    import time
+
+    deadline, buf = time.monotonic() + seconds, b""
+    fd = proc.stderr.fileno()
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:  # the browser exited
+            break
+        buf += chunk
+        m = re.search(rb"DevTools listening on (ws://\S+)", buf)
+        if m:
+            # keep reading its messages, so a full pipe never blocks the browser
+            threading.Thread(target=_drain, args=(fd,), daemon=True).start()
+            return m.group(1).decode()
+    return None
+
+
+def _drain(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass
 
 
 class Cdp:
@@ -126,17 +175,27 @@ class Cdp:
 
     async def send(self, method: str, params: dict | None = None, timeout: float = 60) -> dict:
         self.seq += 1
-        msg = {"id": self.seq, "method": method, "params": params or {}}
+        mine = self.seq  # a dismissed dialog takes the next id while we wait
+        msg = {"id": mine, "method": method, "params": params or {}}
         if self.session and not method.startswith("Target."):
             msg["sessionId"] = self.session
         await self.ws.write_message(json.dumps(msg))
         while True:
             data = await self._read(timeout)
-            if data.get("id") == self.seq:
+            if data.get("id") == mine:
                 if "error" in data:
                     raise ReportError(f"Chromium {method}: {data['error']}")
                 return data.get("result", {})
             self.events.append(data)
+
+    async def dismiss_dialogs(self, data: dict) -> None:
+        """A page that opens alert()/confirm() (a name in the data reading "<script>alert…",
+        however escaped the report is meant to be) would block printing: dismiss it."""
+        if data.get("method") == "Page.javascriptDialogOpening":
+            self.seq += 1
+            await self.ws.write_message(json.dumps({
+                "id": self.seq, "method": "Page.handleJavaScriptDialog",
+                "params": {"accept": False}, "sessionId": self.session}))
 
     async def wait_event(self, name: str, timeout: float = 60) -> dict:
         for e in self.events:
@@ -154,10 +213,15 @@ class Cdp:
         return res["result"].get("value")
 
     async def _read(self, timeout: float) -> dict:
-        raw = await asyncio.wait_for(self.ws.read_message(), timeout)
+        try:
+            raw = await asyncio.wait_for(self.ws.read_message(), timeout)
+        except TimeoutError as e:
+            raise TimeoutError(f"no answer from Chromium within {timeout:.0f} s") from e
         if raw is None:
             raise ReportError("Chromium 关闭了连接 / Chromium closed the DevTools connection")
-        return json.loads(raw)
+        data = json.loads(raw)
+        await self.dismiss_dialogs(data)
+        return data
 
 
 async def open_page(ws_url: str, page: Path, width: int, height: int = 1000):
@@ -175,7 +239,10 @@ async def open_page(ws_url: str, page: Path, width: int, height: int = 1000):
     await cdp.send("Emulation.setDeviceMetricsOverride",
                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     await cdp.send("Page.navigate", {"url": page.as_uri()})
-    await cdp.wait_event("Page.loadEventFired", timeout=120)
+    try:
+        await cdp.wait_event("Page.loadEventFired", timeout=120)
+    except TimeoutError as e:
+        raise TimeoutError(f"{page.name} did not finish loading within 120 s") from e
     for _ in range(100):
         if await cdp.evaluate(_DRAWN_JS):
             break
@@ -201,9 +268,10 @@ def _visit(page: Path, pdf_header: str | None, charts: bool):
 
 
 async def _chart_pictures(cdp: Cdp) -> list[bytes]:
-    shots = []
+    shots: list[bytes | None] = []
     for box in json.loads(await cdp.evaluate(_BOXES_JS)):
         if box["width"] < 1 or box["height"] < 1:
+            shots.append(None)  # keeps the next pictures under their own headings
             continue
         png = await cdp.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,

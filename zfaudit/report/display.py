@@ -9,6 +9,7 @@ HTML shows, formatted once, here. nbconvert's HTML ignores the extra mime types.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 from IPython.display import Markdown, display
@@ -25,6 +26,16 @@ def pct(v: object) -> str:
 def pp(v: object) -> str:
     """A change of rate in percentage points, signed."""
     return "—" if v is None or pd.isna(v) else f"{float(v) * 100:+.1f} 个百分点"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~>])")
+
+
+def esc(value: object) -> str:
+    """A value from the data or a profile, safe inside `note()` Markdown: HTML-escaped (a unit
+    named "<script>…" is text, not code) and Markdown-escaped (names with * or _ stay as
+    typed). word.py undoes both."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
 
 
 def heading(text: str, level: int = 2) -> None:

@@ -38,7 +38,9 @@ def run_line(run: dict) -> str:
     title = recorded_profile(run).get("title") or run["profile"]
     store = run.get("media_store")
     store_text = "已核验原始文件" if isinstance(store, str) and store else "未挂载（ZF13 未核验）"
-    return (f"执法主体：{title} · 审计批次：`{run['run_id']}` · "
+    from .display import esc
+
+    return (f"执法主体：{esc(title)} · 审计批次：`{run['run_id']}` · "
             f"期间：{label_zh(run['period_start'], run['period_end'])} · "
             f"期限判断时点：{pd.Timestamp(run['as_of']):%Y-%m-%d %H:%M} · "
             f"音像存储：{store_text} · 导入批次：{'、'.join(map(str, load_ids(run))) or '无'}")

@@ -9,7 +9,9 @@ outputs (word.py), so all three show the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -96,27 +98,46 @@ def render_report(
     db = Path(db)
     if not db.is_file():
         raise ReportError(f"数据库不存在 / database not found: {db}")
-    formats = _check_formats(kind, formats)
+    formats = check_formats(kind, formats, out)
     nb = notebook_path(kind)
     run_row = resolve_run(db, run, profile, period)
     if kind == "case" and not case_id:
         raise ReportError("案件复查需要案件编号 / the case report needs --case")
-    html_path = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now(), formats)
+    if formats != ("html",):
+        chromium_path()  # before the notebook runs: a missing browser fails in a second, not a minute
+    folder_existed = _folder(Path(out), run_row).exists()
+    html_path, reserved = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now(),
+                                       formats)
     ipynb_path = html_path.with_suffix(".ipynb")
     targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
     targets += [html_path.with_suffix(f".{f}") for f in formats if f != "html"]
-    if formats != ("html",):
-        chromium_path()  # before the notebook runs: a missing browser fails in a second, not a minute
-    for p in targets:  # the one rule for outputs: never a database, existing only with overwrite
-        try:
-            writable(p, overwrite)
-        except ZfauditError as e:
-            raise ReportError(str(e)) from e
-    html_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for p in targets:  # the one rule for outputs: never a database, existing only with overwrite
+            if not (reserved and p == html_path):
+                try:
+                    writable(p, overwrite)
+                except ZfauditError as e:
+                    raise ReportError(str(e)) from e
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        _render(kind, db, nb, run_row, targets, unit=unit, case_id=case_id, seed=seed,
+                mask_pii=mask_pii, formats=formats, replace=overwrite or reserved)
+    except BaseException:
+        if reserved:
+            html_path.unlink(missing_ok=True)
+        if not folder_existed:  # a failed first render of a period leaves no empty folder
+            with contextlib.suppress(OSError):
+                html_path.parent.rmdir()
+        raise
+    return html_path
+
+
+def _render(kind: str, db: Path, nb: Path, run_row: dict, targets: list[Path], *, unit, case_id,
+            seed, mask_pii: bool, formats: tuple[str, ...], replace: bool) -> None:
+    html_path, ipynb_path = targets[0], targets[1]
     # Everything is written into a scratch folder beside the output and moved into place only
     # when the whole render succeeded: a failed render leaves no partial file behind (and an
     # older report it was to replace stays as it was).
-    stage = Path(tempfile.mkdtemp(prefix=f".{html_path.stem}.", dir=html_path.parent))
+    stage = Path(tempfile.mkdtemp(prefix=".zfaudit-report.", dir=html_path.parent))
     staged = {p: stage / p.name for p in targets}
     params: dict = {"db": str(db.resolve()), "run": run_row["run_id"], "mask_pii": bool(mask_pii)}
     if kind == "quarterly":
@@ -125,42 +146,67 @@ def render_report(
         params["case_id"] = case_id
     else:
         params.update(seed=seed, unit=unit, ledger=str(staged[targets[2]].resolve()))
+    header = running_header(kind, run_row, case_id, mask_pii=mask_pii)
     try:
         _execute(nb, staged[ipynb_path], params)
         staged[html_path].write_text(to_offline_html(staged[ipynb_path], TITLES[kind]), encoding="utf-8")
         if "pdf" in formats or "docx" in formats:
             shot = capture(staged[html_path], charts="docx" in formats,
-                           pdf_header=running_header(kind, run_row, case_id) if "pdf" in formats else None)
+                           pdf_header=header if "pdf" in formats else None)
             if shot.pdf is not None:
                 staged[html_path.with_suffix(".pdf")].write_bytes(shot.pdf)
             if "docx" in formats:
                 from .word import write_word
 
                 write_word(staged[ipynb_path], staged[html_path.with_suffix(".docx")], shot.charts,
-                           header=running_header(kind, run_row, case_id, with_run=False))
-        for final, tmp in staged.items():
-            tmp.replace(final)
+                           header=running_header(kind, run_row, case_id, with_run=False,
+                                                 mask_pii=mask_pii),
+                           author=recorded_profile(run_row).get("title") or "")
+        _place(staged, replace)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return html_path
+
+
+def _place(staged: dict[Path, Path], replace: bool) -> None:
+    """Move the finished files into place. Without `replace`, never over a file that appeared
+    meanwhile (another render of the same name): a hard link fails if the name exists."""
+    if replace:
+        for final, tmp in staged.items():
+            tmp.replace(final)
+        return
+    placed = []
+    try:
+        for final, tmp in staged.items():
+            os.link(tmp, final)
+            placed.append(final)
+    except FileExistsError as e:
+        for p in placed:
+            p.unlink(missing_ok=True)
+        raise ReportError(f"输出文件已存在 / {e.filename} exists now (written meanwhile by another "
+                          "render); nothing was replaced") from e
 
 
 def written(html_path: Path, formats=("html",), kind: str = "quarterly") -> list[Path]:
     """The files a render of `kind` with `formats` wrote beside `html_path`, the HTML first
     (the executed .ipynb apart; the spot check's ledger .xlsx included)."""
-    extra = [html_path.with_suffix(f".{f}") for f in _check_formats(kind, formats) if f != "html"]
+    extra = [html_path.with_suffix(f".{f}") for f in check_formats(kind, formats) if f != "html"]
     return [html_path] + extra + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
 
 
-def running_header(kind: str, run: dict, case_id: str | None = None, with_run: bool = True) -> str:
-    """The line at the top of every printed page: bureau, period, report (and run)."""
+def running_header(kind: str, run: dict, case_id: str | None = None, with_run: bool = True,
+                   mask_pii: bool = True) -> str:
+    """The line at the top of every printed page: bureau, period, report (and run); an
+    unmasked report says so on every page."""
     bureau = recorded_profile(run).get("title") or ""
     what = f"{TITLES[kind]} {case_id}" if kind == "case" else TITLES[kind]
     period = label_zh(run["period_start"], run["period_end"])
-    return f"{bureau}{period}{what}" + (f" · 审计批次 {run['run_id']}" if with_run else "")
+    return (f"{bureau}{period}{what}" + (f" · 审计批次 {run['run_id']}" if with_run else "")
+            + ("" if mask_pii else " · 含未脱敏个人信息，仅限内部使用"))
 
 
-def _check_formats(kind: str, formats) -> tuple[str, ...]:
+def check_formats(kind: str, formats, out: str | Path | None = None) -> tuple[str, ...]:
+    """The formats a render writes, checked: html always (the PDF and the Word pictures are
+    taken from it), plus those asked — and the one `out` names (`--out x.pdf`)."""
     if isinstance(formats, str):
         formats = [formats]
     wanted = []
@@ -171,10 +217,12 @@ def _check_formats(kind: str, formats) -> tuple[str, ...]:
                 raise ReportError(f"未知的输出格式 / unknown format {part!r}: use {', '.join(FORMATS)}")
             if part and part not in wanted:
                 wanted.append(part)
+    named = Path(out).suffix.lower().lstrip(".") if out is not None else ""
+    if named in ("pdf", "docx") and named not in wanted:
+        wanted.append(named)
     if "docx" in wanted and kind not in WORD_KINDS:
         raise ReportError(f"Word 格式仅用于季度评议考核报告 / --format docx is for the quarterly "
                           f"report only, not {kind!r}")
-    # the HTML is always written: the PDF and the Word pictures are taken from it
     return tuple(["html"] + [f for f in wanted if f != "html"])
 
 
@@ -186,21 +234,41 @@ def resolve_run(db: Path, run: str, profile: str | None, period: str | None) -> 
     return find_run(db, run, profile, (p.start, p.end))
 
 
-def _output_path(out: Path, kind: str, run: dict, case_id: str | None, now: dt.datetime,
-                 formats: tuple[str, ...] = ("html",)) -> Path:
+MAX_NAME_BYTES = 180  # file systems refuse names over 255 bytes; a long case id is cut
+
+
+def _folder(out: Path, run: dict) -> Path:
     if out.suffix.lower() in (".html", ".pdf", ".docx"):
-        return out.with_suffix(".html")
+        return out.parent
+    return out / period_label(run["period_start"], run["period_end"])
+
+
+def _output_path(out: Path, kind: str, run: dict, case_id: str | None, now: dt.datetime,
+                 formats: tuple[str, ...] = ("html",)) -> tuple[Path, bool]:
+    """The HTML path, and whether it was reserved here: a dated name in a folder is claimed
+    with an exclusive create, so two renders started in the same second never share it."""
+    if out.suffix.lower() in (".html", ".pdf", ".docx"):
+        return out.with_suffix(".html"), False
     if out.exists() and not out.is_dir():
         raise ReportError(f"输出应为 .html 文件或目录 / --out must be a .html file or a directory: {out}")
     label = period_label(run["period_start"], run["period_end"])
     what = f"{kind}-{case_id}" if kind == "case" else kind
-    stem = re.sub(r"[^\w.-]", "_", f"{what}-{label}-{now:%Y%m%dT%H%M%S}")
-    folder = out / label
+    tail = f"-{label}-{now:%Y%m%dT%H%M%S}"
+    head = re.sub(r"[^\w.-]", "_", what).encode()[: MAX_NAME_BYTES - len(tail)]
+    stem = head.decode("utf-8", errors="ignore") + tail
+    folder = _folder(out, run)
+    folder.mkdir(parents=True, exist_ok=True)
     suffixes = [".ipynb", ".xlsx"] + [f".{f}" for f in formats]
     for n in range(1, 1000):  # a new name in a folder of dated reports, never a clash
         path = folder / (stem + ("" if n == 1 else f"-{n}") + ".html")
-        if not any(path.with_suffix(s).exists() for s in suffixes):
-            return path
+        if any(path.with_suffix(s).exists() for s in suffixes):
+            continue
+        try:
+            with open(path, "x", encoding="utf-8"):
+                pass  # the placeholder the finished HTML replaces
+        except FileExistsError:
+            continue
+        return path, True
     raise ReportError(f"输出目录中同名报告过多 / too many reports named {stem} in {folder}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .display import pct
+from .display import esc, pct
 
 # a rule "needs attention" below this rate, with at least this many items (fewer items make a
 # rate of one violation in two look like a collapse: the score rule's min_items, RULES.md)
@@ -19,6 +19,9 @@ def summary_paragraphs(period_zh: str, rates: pd.DataFrame, scores: pd.DataFrame
                        min_items: float = 5, unit_name: str | None = None) -> list[str]:
     """Paragraphs: what was checked, the headline rates and their change, the scores, the
     rules and units that need attention, and the change against the previous run."""
+    if rules.empty or _n(rules.opportunities.sum()) == 0:
+        who = esc(unit_name) if unit_name else "各执法单位"
+        return [f"本期（{period_zh}）{who}没有可检查的项目：各项规则均无检查项，以下各部分无数据。"]
     out = [_checked(period_zh, rules, scores, unit_name), _headline(rates)]
     if not unit_name and not scores.empty:
         out.append(_scores(scores))
@@ -37,7 +40,7 @@ def _checked(period_zh: str, rules: pd.DataFrame, scores: pd.DataFrame, unit_nam
     rest = {"提示": _n(rules.advisories.sum()), "待到期": _n(rules.pending.sum()),
             "未检查": _n(rules.not_checked.sum()), "例外": _n(rules.excused.sum())}
     rest_text = "、".join(f"{k} {v} 项" for k, v in rest.items() if v)
-    who = unit_name or (f" {len(scores)} 个执法单位" if len(scores) else "各执法单位")
+    who = esc(unit_name) if unit_name else (f" {len(scores)} 个执法单位" if len(scores) else "各执法单位")
     return (f"本期（{period_zh}）对{who}的行政执法全过程记录按 {len(rules)} 项规则进行了检查，"
             f"共检查 {items} 项，其中合规 {passed} 项、违规 {viol} 项"
             + (f"，另有{rest_text}" if rest_text else "") + "。")
@@ -58,21 +61,27 @@ def _headline(rates: pd.DataFrame) -> str:
 
 
 def _scores(scores: pd.DataFrame) -> str:
-    s = scores.sort_values("score", ascending=False)
-    top, low = s.iloc[0], s.iloc[-1]
+    s = scores.sort_values(["score", "unit_id"], ascending=[False, True], kind="stable")
     if len(s) == 1:
-        return f"评议考核得分 {top.score:.2f} 分。"
-    text = (f"评议考核平均得分 {s.score.mean():.2f} 分，最高为{name(top)} {top.score:.2f} 分，"
-            f"最低为{name(low)} {low.score:.2f} 分。")
-    behind = s[s.score < s.score.mean() - 1].tail(ATTENTION_SHOWN)  # clearly under the mean
+        return f"评议考核得分 {s.score.iloc[0]:.2f} 分。"
+    best, worst = s.score.max(), s.score.min()
+
+    def names(score: float) -> str:  # every unit at that score: a tie names them all
+        return "、".join(name(r) for r in s[s.score == score].itertuples())
+
+    text = (f"评议考核平均得分 {s.score.mean():.2f} 分，最高为{names(best)} {best:.2f} 分，"
+            f"最低为{names(worst)} {worst:.2f} 分。")
+    behind = s[s.score < s.score.mean() - 1].iloc[::-1]  # clearly under the mean, lowest first
     if len(behind):
+        shown = behind.head(ATTENTION_SHOWN)
+        more = f"等 {len(behind)} 个单位" if len(behind) > len(shown) else ""
         text += ("得分低于平均 1 分以上、需要关注的单位：" +
-                 "、".join(f"{name(r)}（{r.score:.2f} 分）" for r in behind.itertuples()) + "。")
+                 "、".join(f"{name(r)}（{r.score:.2f} 分）" for r in shown.itertuples()) + more + "。")
     return text
 
 
 def name(r) -> str:
-    return r.unit_name if isinstance(r.unit_name, str) else r.unit_id
+    return esc(r.unit_name if isinstance(r.unit_name, str) else r.unit_id)
 
 
 def _attention(rules: pd.DataFrame, min_items: float) -> str:
@@ -81,7 +90,7 @@ def _attention(rules: pd.DataFrame, min_items: float) -> str:
     if weak.empty:
         return f"各项规则合规率均不低于 {ATTENTION_RATE:.0%}（检查项不少于 {min_items:g} 项的规则）。"
     shown = weak.head(ATTENTION_SHOWN)
-    names = "；".join(f"{r.rule_id} {r.title}（{pct(r.rate)}，违规 {_n(r.violations)} 项）"
+    names = "；".join(f"{r.rule_id} {esc(r.title)}（{pct(r.rate)}，违规 {_n(r.violations)} 项）"
                      for r in shown.itertuples())
     more = f"等 {len(weak)} 项规则" if len(weak) > len(shown) else ""
     return f"需要关注：{names}{more}合规率低于 {ATTENTION_RATE:.0%}，详见第四部分和扣分明细。"

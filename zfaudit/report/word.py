@@ -9,6 +9,7 @@ Leadership edits it; the numbers stay those of the run.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -17,12 +18,20 @@ from ..wordfile import BODY_FONT, HEAD_FONT, TITLE_FONT, document, font, page_nu
 from .display import CHART_MIME, TABLE_MIME
 
 TEXT_WIDTH_CM = 15.6  # A4 less the official margins (2.8 + 2.6 cm)
+TEXT_HEIGHT_CM = 22.0  # A4 less the margins, header and footer: a taller chart is scaled down
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|`[^`]+`)")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~>])")
 
 
-def write_word(ipynb: Path, out: Path, charts: list[bytes], header: str | None = None) -> Path:
+def _plain(text: str) -> str:
+    """Markdown text as the reader sees it: escapes (display.esc) undone."""
+    return html.unescape(_ESCAPED.sub(r"\1", text))
+
+
+def write_word(ipynb: Path, out: Path, charts: list[bytes | None], header: str | None = None,
+               author: str = "") -> Path:
     """Write `out` (.docx) from the executed notebook `ipynb`; `charts` are the pictures of its
-    charts in order (browser.capture)."""
+    charts in order (browser.capture; None where a chart drew nothing)."""
     import nbformat
 
     nb = nbformat.read(ipynb, as_version=4)
@@ -39,8 +48,13 @@ def write_word(ipynb: Path, out: Path, charts: list[bytes], header: str | None =
                 _chart(doc, next(pictures, None))
             elif "text/markdown" in data:
                 title = _markdown(doc, data["text/markdown"], title)
-    if title:
-        doc.core_properties.title = title
+    import datetime as dt
+
+    props = doc.core_properties  # not python-docx's template defaults (author, 2013, comments)
+    props.title, props.author, props.last_modified_by = title or "", author, author
+    props.comments, props.keywords, props.subject = "", "", header or ""
+    props.created = props.modified = dt.datetime.now().replace(microsecond=0)
+    props.revision = 1
     doc.save(str(out))
     return out
 
@@ -52,16 +66,16 @@ def _markdown(doc, text: str, title: str | None) -> str | None:
         if not block:
             continue
         if block.startswith("# "):
-            title = block[2:].strip()
+            title = _plain(block[2:].strip())
             para(doc, title, TITLE_FONT, 20, align="center")
         elif block.startswith("## "):
-            head = block[3:].strip()
+            head = _plain(block[3:].strip())
             if head.startswith(("附录", "附件")):
                 doc.add_page_break()
                 head = "附件：" + head.split("：", 1)[-1]
             _heading(doc, head, 1, 16)
         elif block.startswith("### "):
-            _heading(doc, block[4:].strip(), 2, 14)
+            _heading(doc, _plain(block[4:].strip()), 2, 14)
         elif block.startswith(">"):
             p = para(doc, "", size=12, indent=False)
             p.paragraph_format.left_indent = p.paragraph_format.first_line_indent = None
@@ -84,11 +98,11 @@ def _inline(p, text: str, size: float) -> None:
         if not part:
             continue
         if part.startswith("**"):
-            font(p.add_run(part[2:-2]), BODY_FONT, size, bold=True)
+            font(p.add_run(_plain(part[2:-2])), BODY_FONT, size, bold=True)
         elif part.startswith("`"):
-            font(p.add_run(part[1:-1]), "Consolas", size - 1)
+            font(p.add_run(html.unescape(part[1:-1])), "Consolas", size - 1)
         else:
-            font(p.add_run(part), BODY_FONT, size)
+            font(p.add_run(_plain(part)), BODY_FONT, size)
 
 
 def _table(doc, spec: dict) -> None:
@@ -128,5 +142,9 @@ def _chart(doc, png: bytes | None) -> None:
 
     if png is None:
         return
-    doc.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # PNG IHDR
+    if w and h and TEXT_WIDTH_CM * h / w > TEXT_HEIGHT_CM:  # 75 units' bars: whole, not cut
+        doc.add_picture(io.BytesIO(png), height=Cm(TEXT_HEIGHT_CM))
+    else:
+        doc.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
