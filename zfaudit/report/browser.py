@@ -267,14 +267,24 @@ def _visit(page: Path, pdf_header: str | None, charts: bool):
     return job
 
 
-async def _chart_pictures(cdp: Cdp) -> list[bytes]:
+async def _chart_pictures(cdp: Cdp) -> list[bytes | None]:
+    """Each chart scrolled into a viewport as tall as the tallest: capturing beyond the viewport
+    would lay the whole (long) page out again for every picture."""
+    boxes = json.loads(await cdp.evaluate(_BOXES_JS))
+    tallest = max((b["height"] for b in boxes), default=0)
+    if tallest >= 1:
+        await cdp.send("Emulation.setDeviceMetricsOverride", {
+            "width": PRINT_WIDTH_PX, "height": int(tallest) + 2, "deviceScaleFactor": 1,
+            "mobile": False})
+        boxes = json.loads(await cdp.evaluate(_BOXES_JS))  # after the resize
     shots: list[bytes | None] = []
-    for box in json.loads(await cdp.evaluate(_BOXES_JS)):
+    for box in boxes:
         if box["width"] < 1 or box["height"] < 1:
             shots.append(None)  # keeps the next pictures under their own headings
             continue
+        await cdp.evaluate(f"window.scrollTo(0, {box['y']})")
         png = await cdp.send("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
+            "format": "png",
             "clip": {**box, "scale": 2},  # twice the CSS pixels: sharp when Word prints it
         })
         shots.append(base64.b64decode(png["data"]))
