@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from .db import connect
-from .errors import DatabaseLockedError, ReportError, ZfauditError
+from .errors import DatabaseLockedError, ReportError, ZfauditError, option
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -207,8 +207,8 @@ def notice(db: str | Path, out: str | Path, run_id: str = "latest", unit: str | 
 
     day = _day(issued_on)
     if rectification_days is not None and not 1 <= rectification_days <= 3660:
-        raise ZfauditError("--rectification-days 应为 1 到 3660 之间的整数 / rectification days "
-                           "must be an integer from 1 to 3660")
+        raise ZfauditError(f"{option('rectification_days')} 应为 1 到 3660 之间的整数 / rectification "
+                           "days must be an integer from 1 to 3660")
     if not dt.date(2000, 1, 1) <= day <= dt.date(2199, 1, 1):
         raise ZfauditError(f"通报日期 {day} 不合理 / notice date {day} is out of range")
     r = find_run(db, run_id)
@@ -366,7 +366,7 @@ def check_report(kind: str, db: str | Path, case_id: str | None = None, unit: st
     if check_formats(kind, formats, out) != ("html",):
         chromium_path()
     if kind == "case" and not case_id:
-        raise ReportError("案件复查需要案件编号 / the case report needs --case")
+        raise ReportError(f"案件复查需要案件编号 / the case report needs {option('case')}")
     with connect(db, read_only=True) as con:
         if kind == "case":
             check_case(con, str(case_id))

@@ -1,5 +1,7 @@
 """Domain errors: the CLI turns each into a one-line message and a non-zero exit."""
 
+import re
+
 
 def first_line(e: BaseException) -> str:
     """The first line of an error's text (DuckDB appends its internal state below it)."""
@@ -7,8 +9,39 @@ def first_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
+# An option a message tells the user to give, as each caller names it: the Python parameter
+# and the command's option. A message writes `option("force")`; its text names the parameter
+# (what `zfaudit.load(...)` raises), and cli_text() the option (what `zfaudit` prints).
+OPTIONS = {
+    "overwrite": ("overwrite=True", "--overwrite"),
+    "force": ("force=True", "--force"),
+    "encoding": ("encoding=", "--encoding"),
+    "case": ("case_id=", "--case"),
+    "as_of": ("as_of=", "--as-of"),
+    "rectification_days": ("rectification_days=", "--rectification-days"),
+}
+_MARK = "\x00opt:{}\x00"
+
+
+def option(name: str) -> str:
+    """The place in a message where option `name` (OPTIONS) is named."""
+    return _MARK.format(name)
+
+
+def _name(text: str, cli: bool) -> str:
+    return re.sub("\x00opt:(\\w+)\x00", lambda m: OPTIONS[m.group(1)][1 if cli else 0], text)
+
+
 class ZfauditError(Exception):
-    """Base class for errors a user can act on (bad input, missing data, bad options)."""
+    """Base class for errors a user can act on (bad input, missing data, bad options). A
+    message may name options with `option(...)`: Python callers read the parameter."""
+
+    def __init__(self, *args: object):
+        self.template = str(args[0]) if args else ""
+        super().__init__(*((_name(str(a), False) if isinstance(a, str) else a) for a in args))
+
+    def cli_text(self) -> str:
+        return _name(self.template, True) if self.template else str(self)
 
 
 class InputError(ZfauditError):
@@ -40,28 +73,20 @@ class ReportError(ZfauditError):
 
 
 class OutputExistsError(ZfauditError):
-    """An output file or folder exists and was not to be replaced. The text names the Python
-    parameter (`overwrite=True`); `cli_text()` the same text naming the command's option
-    (`--overwrite`), which is what `zfaudit` prints."""
-
-    API_OPTION = "overwrite=True"
-    CLI_OPTION = "--overwrite"
+    """An output file or folder exists and was not to be replaced; the message names the
+    switch as "{option}" (overwrite=True in Python, --overwrite on the command line)."""
 
     def __init__(self, template: str):
-        self.template = template  # the message with "{option}" where the switch is named
-        super().__init__(template.replace("{option}", self.API_OPTION))
-
-    def cli_text(self) -> str:
-        return self.template.replace("{option}", self.CLI_OPTION)
+        super().__init__(template.replace("{option}", option("overwrite")))
 
 
 def cli_text(e: ZfauditError) -> str:
-    """A domain error as the command line says it: where an output exists (also inside an
-    error that wraps one, such as a report's), the command's `--overwrite` instead of the API's
-    `overwrite=True`."""
-    text, cause = str(e), e
+    """A domain error as the command line says it: options named as the command's (--force,
+    not force=True) — also inside an error that wraps one, such as a report's."""
+    text = e.cli_text() if isinstance(e, ZfauditError) else str(e)
+    cause = e.__cause__
     while cause is not None:
-        if isinstance(cause, OutputExistsError):
-            return text.replace(str(cause), cause.cli_text())
+        if isinstance(cause, ZfauditError) and str(cause) and str(cause) in text:
+            text = text.replace(str(cause), cause.cli_text())
         cause = cause.__cause__
     return text

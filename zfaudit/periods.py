@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .errors import AuditError, PeriodError
+from .errors import AuditError, PeriodError, option
 
 EXAMPLES = "2026Q3, 2026-07, 2026, 2026-07-01..2026-09-30, last-quarter, this-quarter, last-month"
 
@@ -198,6 +198,6 @@ def parse_as_of(value: str | dt.datetime | dt.date | None) -> dt.datetime:
         return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0, tzinfo=None)
     except ValueError as e:
         raise AuditError(
-            f"无法识别的 as-of 时间 / cannot read --as-of {value!r}: use 2026-11-25 or "
+            f"无法识别的 as-of 时间 / cannot read {option('as_of')} {value!r}: use 2026-11-25 or "
             "'2026-11-25 10:15:00'"
         ) from e

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..contract import contract
 from ..db import attach, check_db_path
-from ..errors import DatabaseLockedError, ZfauditError
+from ..errors import DatabaseLockedError, ZfauditError, option
 from ..periods import parse_as_of
 from ..profiles import Profile, get_profile
 from ..rules.catalogue import Rule, catalogue
@@ -76,7 +76,8 @@ def warnings(db: str | Path, profile: str | Path | Profile, as_of: str | dt.date
     at = parse_as_of(as_of)
     ahead, back = parse_duration(within, "within"), parse_duration(lookback, "lookback")
     if not dt.datetime(1950, 1, 1) + back <= at <= dt.datetime(2200, 1, 1) - ahead:
-        raise ZfauditError(f"--as-of {at:%Y-%m-%d} 与时间窗不在可计算的范围内 / --as-of {at:%Y-%m-%d} "
+        raise ZfauditError(f"{option('as_of')} {at:%Y-%m-%d} 与时间窗不在可计算的范围内 / "
+                           f"{option('as_of')} {at:%Y-%m-%d} "
                            "with this window is outside the years zfaudit can compute")
     rules = deadline_rules(prof)
     about = {"bureau": getattr(prof, "title", None) or "", "as_of": at}  # for the printed title

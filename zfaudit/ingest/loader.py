@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ..contract import Column, Reason, Table, contract, normalize_name
 from ..db import check_db_path, connect
-from ..errors import CalendarError, InputError, first_line
+from ..errors import CalendarError, InputError, first_line, option
 from ..workdays import ensure_years
 from . import typing_sql as T
 from .readers import (
@@ -366,10 +366,10 @@ def _refuse_rollback(job: _Job, history: list[dict], key: str, value: str | None
     raise InputError(
         f"{job.path.name} 与第 {older['load_id']} 次导入（{Path(older['file']).name}）的内容相同，"
         f"而第 {newer['load_id']} 次导入（{Path(newer['file']).name}，{newer['loaded_at']:%Y-%m-%d %H:%M}）"
-        f"已用较新的数据替换了它：再次导入会把 {job.table.name} 退回旧版本。确需退回请加 --force / "
+        f"已用较新的数据替换了它：再次导入会把 {job.table.name} 退回旧版本。确需退回请加 {option('force')} / "
         f"{job.path.name} holds the content of load {older['load_id']} ({Path(older['file']).name}), "
         f"which load {newer['load_id']} ({Path(newer['file']).name}, {newer['loaded_at']:%Y-%m-%d %H:%M}) "
-        f"superseded: loading it would roll {job.table.name} back; pass --force to do so"
+        f"superseded: loading it would roll {job.table.name} back; pass {option('force')} to do so"
     )
 
 

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from ..contract import normalize_name
-from ..errors import InputError, first_line
+from ..errors import InputError, first_line, option
 from .typing_sql import lit as _lit  # file paths and header names come from outside
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json"}
@@ -114,9 +114,9 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
         at = max(utf8_error.start, e.start)  # where the encoding that read furthest stopped
         raise InputError(
             f"{path.name} 第 {_line_of(sample, at)} 行（第 {at} 字节）既不是 UTF-8 也不是 "
-            f"GB18030 编码，无法可靠读取；请另存为 UTF-8，或用 --encoding 指定编码 / "
+            f"GB18030 编码，无法可靠读取；请另存为 UTF-8，或用 {option('encoding')} 指定编码 / "
             f"{path.name}: line {_line_of(sample, at)} (byte {at}) is neither UTF-8 nor GB18030; "
-            "save the file as UTF-8, or name its encoding with --encoding"
+            f"save the file as UTF-8, or name its encoding with {option('encoding')}"
         ) from e
     return "gb18030"
 
@@ -172,7 +172,7 @@ def to_utf8(path: Path, encoding: str, out: Path, check_mixed: bool = True) -> t
                 raise InputError(
                     f"{path.name} 第 {line} 行（第 {offset + e.start} 字节）无法按 {encoding} 解码 / "
                     f"cannot decode {path.name} as {encoding}: line {line}, byte {offset + e.start} "
-                    f"({e.reason}); save the file as UTF-8 or name its encoding with --encoding"
+                    f"({e.reason}); save the file as UTF-8 or name its encoding with {option('encoding')}"
                 ) from e
             if pending_cr and text.startswith("\n"):
                 text = text[1:]  # a CRLF split across two chunks
@@ -362,9 +362,9 @@ def finish_csv(con: duckdb.DuckDBPyConnection, src: RawSource, n_good: int) -> N
     ).fetchall()[0][0]
     if bad_enc is not None:
         raise InputError(
-            f"{src.path.name} 第 {bad_enc} 行附近有无法按 UTF-8 解码的字节；请修正或用 --encoding "
+            f"{src.path.name} 第 {bad_enc} 行附近有无法按 UTF-8 解码的字节；请修正或用 {option('encoding')} "
             f"指定编码 / {src.path.name}: bytes near line {bad_enc} are not UTF-8; fix them or "
-            "name the file's encoding with --encoding"
+            f"name the file's encoding with {option('encoding')}"
         )
     _refuse_swallowed_reject(con, src, rej)
     # one reject row per bad cell; MISSING COLUMNS repeats the line

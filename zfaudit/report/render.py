@@ -18,7 +18,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ReportError, ZfauditError
+from ..errors import ReportError, ZfauditError, option
 from ..export import strip_remote_tags, writable
 from ..periods import label as period_label
 from ..periods import label_zh, parse_period
@@ -102,7 +102,7 @@ def render_report(
     nb = notebook_path(kind)
     run_row = resolve_run(db, run, profile, period)
     if kind == "case" and not case_id:
-        raise ReportError("案件复查需要案件编号 / the case report needs --case")
+        raise ReportError(f"案件复查需要案件编号 / the case report needs {option('case')}")
     if formats != ("html",):
         chromium_path()  # before the notebook runs: a missing browser fails in a second, not a minute
     folder_existed = _folder(Path(out), run_row).exists()
