@@ -70,7 +70,7 @@ def test_bad_requests_are_domain_errors(audited_db, tmp_path):
     db, run = audited_db
     with pytest.raises(ReportError, match="unknown report kind"):
         render_report("monthly", db, tmp_path / "x.html")
-    with pytest.raises(ReportError, match="--case"):
+    with pytest.raises(ReportError, match="case_id="):
         render_report("case", db, tmp_path / "x.html", run=run)
     with pytest.raises(ReportError, match="database not found"):
         render_report("quarterly", tmp_path / "none.duckdb", tmp_path / "x.html")

@@ -87,10 +87,12 @@ def _markdown(doc, text: str, title: str | None) -> str | None:
 
 
 def _heading(doc, text: str, level: int, size: float) -> None:
+    from docx.shared import RGBColor
+
     p = doc.add_heading("", level=level)
-    font(p.add_run(text), HEAD_FONT, size)
-    for r in p.runs:
-        r.font.color.rgb = None  # black, as a document is printed; not the theme's blue
+    run = p.add_run(text)
+    font(run, HEAD_FONT, size)
+    run.font.color.rgb = RGBColor(0, 0, 0)  # black, as a bureau prints; not the theme's blue
 
 
 def _inline(p, text: str, size: float) -> None:
