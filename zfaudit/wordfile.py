@@ -6,6 +6,7 @@ page numbers at the foot). The notices (supervision/notice_doc.py) and the quart
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋", "黑体"
@@ -53,7 +54,7 @@ def para(doc, text: str = "", font_name: str = BODY_FONT, size: float = 16, bold
         p.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
     p.paragraph_format.space_after = Pt(4)
     if text:
-        font(p.add_run(text), font_name, size, bold)
+        font(p.add_run(clean(text)), font_name, size, bold)
     return p
 
 
@@ -74,7 +75,7 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[object]], widths_c
     t.autofit = False
     head, model = t.rows[0], t.rows[1]
     for j, c in enumerate(header):
-        font(head.cells[j].paragraphs[0].add_run(str(c)), HEAD_FONT, size)
+        font(head.cells[j].paragraphs[0].add_run(clean(str(c))), HEAD_FONT, size)
         font(model.cells[j].paragraphs[0].add_run(" "), BODY_FONT, size)  # a w:t to fill
     trpr = head._tr.get_or_add_trPr()
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
@@ -131,6 +132,15 @@ def _field(paragraph, code: str) -> None:
         run._r.append(el)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text Word can hold: the control characters XML forbids (an export's stray \x0b) go;
+    lxml would refuse the whole document for one of them."""
+    return _NOT_XML.sub("", text)
+
+
 def _text(v: object) -> str:
     if v is None:
         return ""
@@ -141,4 +151,4 @@ def _text(v: object) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return str(v)
+    return clean(str(v))

@@ -422,3 +422,20 @@ def test_summary_for_nothing_checked_ties_and_many_units_behind():
     assert "最高为甲、乙 100.00 分" in text and "最低为辛 87.00 分" in text
     # the mean is 93.06: five units more than a point under it, three named, lowest first
     assert "需要关注的单位：辛（87.00 分）、庚（88.00 分）、己（89.00 分）等 5 个单位。" in text
+
+
+def test_word_documents_drop_the_control_characters_xml_forbids(tmp_path):
+    """An export's stray \\x0b in a detail or a name must not make the Word report or a notice
+    impossible to write (lxml refuses such text)."""
+    from docx import Document
+
+    from zfaudit.wordfile import document, para, table
+
+    doc = document()
+    para(doc, "情况\x0b说明")
+    table(doc, ["规则\x1f", "说明"], [["ZF07", "中断\x07两次\x0c"], ["ZF08", None]], [4, 8])
+    doc.save(str(tmp_path / "c.docx"))
+    back = Document(str(tmp_path / "c.docx"))
+    assert back.paragraphs[-1].text == "情况说明"
+    assert [[c.text for c in r.cells] for r in back.tables[0].rows] == [
+        ["规则", "说明"], ["ZF07", "中断两次"], ["ZF08", ""]]

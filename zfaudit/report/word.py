@@ -14,7 +14,17 @@ import io
 import re
 from pathlib import Path
 
-from ..wordfile import BODY_FONT, HEAD_FONT, TITLE_FONT, document, font, page_numbers, para, table
+from ..wordfile import (
+    BODY_FONT,
+    HEAD_FONT,
+    TITLE_FONT,
+    clean,
+    document,
+    font,
+    page_numbers,
+    para,
+    table,
+)
 from .display import CHART_MIME, TABLE_MIME
 
 TEXT_WIDTH_CM = 15.6  # A4 less the official margins (2.8 + 2.6 cm)
@@ -25,7 +35,7 @@ _ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~>])")
 
 def _plain(text: str) -> str:
     """Markdown text as the reader sees it: escapes (display.esc) undone."""
-    return html.unescape(_ESCAPED.sub(r"\1", text))
+    return clean(html.unescape(_ESCAPED.sub(r"\1", text)))
 
 
 def write_word(ipynb: Path, out: Path, charts: list[bytes | None], header: str | None = None,
@@ -102,7 +112,7 @@ def _inline(p, text: str, size: float) -> None:
         if part.startswith("**"):
             font(p.add_run(_plain(part[2:-2])), BODY_FONT, size, bold=True)
         elif part.startswith("`"):
-            font(p.add_run(html.unescape(part[1:-1])), "Consolas", size - 1)
+            font(p.add_run(clean(html.unescape(part[1:-1]))), "Consolas", size - 1)
         else:
             font(p.add_run(_plain(part)), BODY_FONT, size)
 
