@@ -1,5 +1,5 @@
 """`python -m zfaudit …`: the same command as the `zfaudit` console script."""
 
-from .cli import cli
+from .cli import main
 
-cli(prog_name="zfaudit")
+main()

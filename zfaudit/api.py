@@ -342,6 +342,14 @@ def report(
     return render_report(kind, db, out, run=run_id, **params)
 
 
+def abandon_reports() -> None:
+    """End every report render of this process now: its browser, its scratch folder and the
+    name it reserved (the console script's SIGTERM handler calls this before it dies)."""
+    from .report.render import abandon
+
+    abandon()
+
+
 def report_files(html: str | Path, formats: tuple[str, ...] | str = ("html",),
                  kind: str = "quarterly") -> list[Path]:
     """The files a `kind` report rendered with `formats` consists of, the HTML first (the PDF,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,14 +100,27 @@ def cli():
 
         zfaudit load data_samples/bureau --db bureau.duckdb
     """
-    # cron's `timeout`, systemd's stop: end like Ctrl-C, so every cleanup runs (a report's
-    # scratch folder, its browser) instead of the process vanishing mid-write
-    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
-        signal.signal(signal.SIGTERM, _terminated)
 
 
 def _terminated(signum, frame):
-    raise SystemExit(128 + signum)
+    """SIGTERM (cron's `timeout`, systemd's stop): remove what a report in progress left outside
+    its files — the browser, which runs in a session of its own, and the scratch folder that
+    may hold an unmasked report — then die of the signal at once, as without a handler (a
+    long DuckDB query would not notice a Python exception; a load's transaction is atomic)."""
+    with contextlib.suppress(Exception):
+        from .api import abandon_reports
+
+        abandon_reports()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def main() -> None:
+    """The console script: `cli`, with the SIGTERM handling above. Only here: a process that
+    calls `cli` in-process (tests, a notebook) keeps its own signal handling."""
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _terminated)
+    cli(prog_name="zfaudit")
 
 
 @cli.command()

@@ -85,12 +85,20 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[object]], widths_c
     model_tr = model._tr
     body = model_tr.getparent()
     body.remove(model_tr)
-    space = qn("xml:space")
+    from docx.text.run import Run
+
+    space, width = qn("xml:space"), len(header)
     for row in rows:
+        if len(row) > width:
+            raise ValueError(f"a row of {len(row)} values for {width} columns")
         tr = copy.deepcopy(model_tr)
-        for tc, v in zip(tr.iterchildren(qn("w:tc")), row, strict=False):
+        for j, tc in enumerate(tr.iterchildren(qn("w:tc"))):
+            value = _text(row[j]) if j < len(row) else ""
+            if any(c in value for c in "\n\r\t"):
+                Run(tc.find(".//" + qn("w:r")), None).text = value  # line breaks and tabs as Word's
+                continue
             text = tc.find(".//" + qn("w:t"))
-            text.text = _text(v)
+            text.text = value
             text.set(space, "preserve")
         body.append(tr)
     return t

@@ -263,7 +263,7 @@ def test_a_report_run_prints_nothing_on_stderr(audited_db, tmp_path):
     import sys
 
     db, run_id = audited_db
-    done = subprocess.run([sys.executable, "-c", "from zfaudit.cli import cli; cli()", "report",
+    done = subprocess.run([sys.executable, "-c", "from zfaudit.cli import main; main()", "report",
                            "spot-check", "--db", str(db), "--run", run_id, "--seed", "5",
                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -439,3 +439,61 @@ def test_word_documents_drop_the_control_characters_xml_forbids(tmp_path):
     assert back.paragraphs[-1].text == "情况说明"
     assert [[c.text for c in r.cells] for r in back.tables[0].rows] == [
         ["规则", "说明"], ["ZF07", "中断两次"], ["ZF08", ""]]
+
+
+def test_word_cells_keep_line_breaks_and_tabs_and_short_rows_pad(tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from zfaudit.wordfile import document, table
+
+    doc = document()
+    table(doc, ["规则", "说明", "人员"], [["ZF07", "第一次中断\n第二次中断\t（补录）"], ["ZF08", "无", "张*"]],
+          [3, 8, 3])
+    with pytest.raises(ValueError, match="4 values for 3 columns"):
+        table(doc, ["a", "b", "c"], [["1", "2", "3", "4"]], [3, 3, 3])
+    doc.save(str(tmp_path / "n.docx"))
+    t = Document(str(tmp_path / "n.docx")).tables[0]
+    cell = t.rows[1].cells[1]
+    assert cell.text == "第一次中断\n第二次中断\t（补录）" and t.rows[1].cells[2].text == ""
+    assert cell._tc.findall(".//" + qn("w:br")) and cell._tc.findall(".//" + qn("w:tab"))
+
+
+def test_an_in_process_command_leaves_the_callers_signal_handling_alone(audited_db):
+    import signal
+
+    from click.testing import CliRunner
+
+    from zfaudit.cli import cli
+
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(cli, ["sql", "--db", str(audited_db[0]), "SELECT 1 AS n"])
+    assert result.exit_code == 0 and signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sigterm_stops_a_long_query_at_once_and_a_render_leaves_nothing(audited_db, tmp_path):
+    """cron's `timeout` and systemd's stop send SIGTERM: the console script dies of it at once
+    (a long DuckDB query does not wait for Python), after ending a report's browser and removing
+    its scratch folder and reserved name."""
+    import signal
+    import sys
+    import time
+
+    from pipeline import copy_db
+
+    db = copy_db(audited_db[0], tmp_path)
+    entry = [sys.executable, "-c", "from zfaudit.cli import main; main()"]
+    query = subprocess.Popen([*entry, "sql", "--db", str(db), "SELECT count(*) FROM cases a, cases b, "
+                              "cases c, cases d, cases e WHERE hash(a.case_id || b.case_id || c.case_id"
+                              " || d.case_id || e.case_id) % 7 = 3"], stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    query.send_signal(signal.SIGTERM)
+    assert query.wait(20) == -signal.SIGTERM and "Traceback" not in query.stderr.read()
+    out = tmp_path / "reports"
+    render = subprocess.Popen([*entry, "report", "quarterly", "--db", str(db), "--out", str(out)],
+                              stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # inside the notebook (the whole render takes about 8 s)
+    render.send_signal(signal.SIGTERM)
+    assert render.wait(30) == -signal.SIGTERM
+    time.sleep(1)
+    assert [p for p in out.rglob("*") if p.is_file() or p.name.startswith(".")] == []

@@ -120,8 +120,11 @@ def run_in_browser(job, timeout: float = 180, exe: str | None = None):
         try:
             ws_url = _devtools_url(proc, START_SECONDS)
             if not ws_url:
-                raise ReportError(f"Chromium 未能启动 / Chromium did not start within "
-                                  f"{START_SECONDS} s ({exe})")
+                code = proc.poll()
+                raise ReportError(
+                    f"Chromium 未能启动 / Chromium did not start ({exe}): "
+                    + (f"it exited with code {code}" if code is not None
+                       else f"no DevTools address within {START_SECONDS} s"))
             return asyncio.run(asyncio.wait_for(job(ws_url), timeout))
         except TimeoutError as e:
             raise ReportError(f"Chromium 处理超时 / Chromium timed out ({e or f'after {timeout:.0f} s'})") from e

@@ -23,7 +23,7 @@ from ..export import strip_remote_tags, writable
 from ..periods import label as period_label
 from ..periods import label_zh, parse_period
 from ..runs import find_run, recorded_profile
-from .browser import capture, chromium_path
+from .browser import capture, chromium_path, end_browsers
 from .charts import CJK_FONTS
 
 KINDS = {
@@ -105,9 +105,12 @@ def render_report(
         raise ReportError(f"案件复查需要案件编号 / the case report needs {option('case')}")
     if formats != ("html",):
         chromium_path()  # before the notebook runs: a missing browser fails in a second, not a minute
-    folder_existed = _folder(Path(out), run_row).exists()
+    # the folders this render creates: a failed first render leaves none of them behind
+    new_folders = [d for d in (_folder(Path(out), run_row), Path(out)) if not d.exists()]
     html_path, reserved = _output_path(Path(out), kind, run_row, case_id, now or dt.datetime.now(),
                                        formats)
+    if reserved:
+        _IN_PROGRESS.add(html_path)
     ipynb_path = html_path.with_suffix(".ipynb")
     targets = [html_path, ipynb_path] + ([html_path.with_suffix(".xlsx")] if kind == "spot-check" else [])
     targets += [html_path.with_suffix(f".{f}") for f in formats if f != "html"]
@@ -124,11 +127,28 @@ def render_report(
     except BaseException:
         if reserved:
             html_path.unlink(missing_ok=True)
-        if not folder_existed:  # a failed first render of a period leaves no empty folder
+        for d in new_folders:  # the period folder first, then --out DIR (if empty)
             with contextlib.suppress(OSError):
-                html_path.parent.rmdir()
+                d.rmdir()
         raise
+    finally:
+        _IN_PROGRESS.discard(html_path)
     return html_path
+
+
+_IN_PROGRESS: set[Path] = set()  # scratch folders and reserved names of renders running now
+
+
+def abandon() -> None:
+    """Remove what the renders running now have outside their finished files (see
+    zfaudit.cli: SIGTERM) and end their browsers."""
+    end_browsers()
+    for p in list(_IN_PROGRESS):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        _IN_PROGRESS.discard(p)
 
 
 def _render(kind: str, db: Path, nb: Path, run_row: dict, targets: list[Path], *, unit, case_id,
@@ -138,6 +158,7 @@ def _render(kind: str, db: Path, nb: Path, run_row: dict, targets: list[Path], *
     # when the whole render succeeded: a failed render leaves no partial file behind (and an
     # older report it was to replace stays as it was).
     stage = Path(tempfile.mkdtemp(prefix=".zfaudit-report.", dir=html_path.parent))
+    _IN_PROGRESS.add(stage)
     staged = {p: stage / p.name for p in targets}
     params: dict = {"db": str(db.resolve()), "run": run_row["run_id"], "mask_pii": bool(mask_pii)}
     if kind == "quarterly":
@@ -162,9 +183,11 @@ def _render(kind: str, db: Path, nb: Path, run_row: dict, targets: list[Path], *
                            header=running_header(kind, run_row, case_id, with_run=False,
                                                  mask_pii=mask_pii),
                            author=recorded_profile(run_row).get("title") or "")
+        _IN_PROGRESS.discard(html_path)  # from here on the name holds the finished report
         _place(staged, replace)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        _IN_PROGRESS.discard(stage)
 
 
 def _place(staged: dict[Path, Path], replace: bool) -> None:
@@ -177,7 +200,13 @@ def _place(staged: dict[Path, Path], replace: bool) -> None:
     placed = []
     try:
         for final, tmp in staged.items():
-            os.link(tmp, final)
+            try:
+                os.link(tmp, final)
+            except FileExistsError:
+                raise
+            except OSError:  # FAT/exFAT sticks, many network mounts: no hard links
+                with open(tmp, "rb") as src, open(final, "xb") as dst:  # still never over a file
+                    shutil.copyfileobj(src, dst)
             placed.append(final)
     except FileExistsError as e:
         for p in placed:
