@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zfaudit.report.browser import Cdp, run_in_browser
+from zfaudit.report.browser import load_page, run_in_browser
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -32,19 +32,8 @@ needs_chromium = [
 
 async def _inspect(ws_url: str, page: Path, shot: Path, probe: str,
                    ready: Callable[[dict], bool], width: int) -> dict:
-    from tornado.websocket import websocket_connect
-
-    ws = await websocket_connect(ws_url, max_message_size=512 * 1024 * 1024)
-    cdp = Cdp(ws)
-    target = await cdp.send("Target.createTarget", {"url": "about:blank"})
-    att = await cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})
-    cdp.session = att["sessionId"]
-    for domain in ("Page", "Runtime", "Log", "Network"):
-        await cdp.send(f"{domain}.enable")
-    await cdp.send("Emulation.setDeviceMetricsOverride",
-                   {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
-    await cdp.send("Page.navigate", {"url": page.as_uri()})
-    await cdp.wait_event("Page.loadEventFired", timeout=60)
+    # the package's own tab opening (zfaudit.report.browser): offline profile, events recorded
+    ws, cdp = await load_page(ws_url, page, width, 900)
     state: dict = {}
     for _ in range(50):  # a page may draw asynchronously after load: wait until it is ready
         state = json.loads(await cdp.evaluate(probe))

@@ -230,6 +230,18 @@ class Cdp:
 async def open_page(ws_url: str, page: Path, width: int, height: int = 1000):
     """Connect, open `page` in a new tab of `width` CSS pixels and wait until every chart
     drew and the fonts are ready; returns (websocket, Cdp)."""
+    ws, cdp = await load_page(ws_url, page, width, height)
+    for _ in range(100):
+        if await cdp.evaluate(_DRAWN_JS):
+            break
+        await asyncio.sleep(0.1)
+    await cdp.evaluate("document.fonts.ready.then(() => true)")
+    return ws, cdp
+
+
+async def load_page(ws_url: str, page: Path, width: int, height: int = 1000):
+    """Connect and open `page` in a new tab of `width` CSS pixels, until its load event; the
+    Page, Runtime, Log and Network events are in `cdp.events`. Returns (websocket, Cdp)."""
     from tornado.websocket import websocket_connect
 
     ws = await websocket_connect(ws_url, max_message_size=512 * 1024 * 1024)
@@ -246,11 +258,6 @@ async def open_page(ws_url: str, page: Path, width: int, height: int = 1000):
         await cdp.wait_event("Page.loadEventFired", timeout=120)
     except TimeoutError as e:
         raise TimeoutError(f"{page.name} did not finish loading within 120 s") from e
-    for _ in range(100):
-        if await cdp.evaluate(_DRAWN_JS):
-            break
-        await asyncio.sleep(0.1)
-    await cdp.evaluate("document.fonts.ready.then(() => true)")
     return ws, cdp
 
 
