@@ -312,6 +312,10 @@ def _execute(nb: Path, out: Path, params: dict) -> None:
         config = Config()
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = str(Path(sock) / "k")
+        # jupyter_client interrupts (SIGINT) every kernel it shuts down, and ipykernel logs
+        # "KeyboardInterrupt caught in kernel" for it, now and then: the kernel's own log is
+        # not the analyst's (a cell's error reaches us as the cell's output)
+        config.NotebookClient.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
         try:
             pm.execute_notebook(
                 str(nb), str(out), parameters=params, kernel_name="python3", progress_bar=False,
